@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Cron } from 'croner';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * Every setting of SPEC §2. Each entry is documented in `env.sample`; a bad value stops the
+ * process with a ConfigError naming the variable (exit code 2, see src/cli).
+ */
+const currentYear = new Date().getUTCFullYear();
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: `expected an integer between ${min} and ${max}` })
+      .int({ error: `expected an integer between ${min} and ${max}` })
+      .min(min, { error: `expected an integer between ${min} and ${max}` })
+      .max(max, { error: `expected an integer between ${min} and ${max}` }),
+  );
+
+const cronExpression = z.string().refine(
+  (expression) => {
+    try {
+      new Cron(expression, { paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected a cron expression such as "0 3 * * *"' },
+);
+
+const databaseUrl = z
+  .string()
+  .refine((url) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+|postgres(ql)?:\/\/.+)$/.test(url), {
+    error: 'expected sqlite:PATH, mysql://USER:PASS@HOST:PORT/DB or postgres://USER:PASS@HOST:PORT/DB',
+  });
+
+const optionalSecret = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+
+export const configSchema = z
+  .object({
+    TMDB_API_KEY: optionalSecret,
+    TMDB_API_BASE: z.preprocess(
+      emptyAsUndefined,
+      z.url({ error: 'expected an http(s) URL' }).default('https://api.themoviedb.org/3'),
+    ),
+    TMDB_RATE_LIMIT: integer(1, 1000).default(40),
+    TMDB_CONCURRENCY: integer(1, 100).default(20),
+    DATABASE_URL: z.preprocess(emptyAsUndefined, databaseUrl.default('sqlite:./data/horrorcast.db')),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine((url) => /^rediss?:\/\/.+/.test(url), { error: 'expected redis://HOST:PORT[/DB]' })
+        .optional(),
+    ),
+    REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('horrorcast')),
+    PORT: integer(0, 65535).default(8000),
+    HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+    POLL_INTERVAL_MS: integer(1000, 86_400_000).default(30_000),
+    INGEST_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 3 * * *')),
+    TRAIN_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 * * * *')),
+    INGEST_START_YEAR: integer(1874, 2100).default(2010),
+    INGEST_END_YEAR: integer(1874, 2100).default(currentYear),
+    INGEST_MAX_PAGES_PER_YEAR: integer(1, 500).default(20),
+    INGEST_MIN_VOTES: integer(0, 1_000_000).default(10),
+    ADMIN_TOKEN: optionalSecret,
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((config, ctx) => {
+    if (config.INGEST_END_YEAR < config.INGEST_START_YEAR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INGEST_END_YEAR'],
+        message: `expected a year not before INGEST_START_YEAR (${config.INGEST_START_YEAR})`,
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expectation: string,
+  ) {
+    super(`Invalid configuration: ${variable} — ${expectation}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` (if present) beneath the real environment: a variable already set wins. */
+export function readEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  dotenvPath = '.env',
+): Record<string, string | undefined> {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'configuration');
+  const expectation = issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
+  throw new ConfigError(variable, expectation);
+}
+
+/** The embedded shape collects from the built-in demo catalogue when no TMDB key is configured. */
+export function usesDemoData(config: Config): boolean {
+  return config.TMDB_API_KEY === undefined;
+}
