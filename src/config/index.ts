@@ -9,7 +9,8 @@ import { z } from 'zod';
  */
 const currentYear = new Date().getUTCFullYear();
 
-const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const integer = (min: number, max: number) =>
   z.preprocess(
@@ -110,7 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'configuration');
-  const expectation = issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
+  const expectation =
+    issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
   throw new ConfigError(variable, expectation);
 }
 
