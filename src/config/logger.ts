@@ -32,11 +32,7 @@ export function createLogger(
         ],
         censor: '[redacted]',
       },
-      hooks: secrets.length
-        ? {
-            streamWrite: (line: string) => maskSecrets(line, secrets),
-          }
-        : undefined,
+      ...(secrets.length > 0 && { hooks: { streamWrite: (line: string) => maskSecrets(line, secrets) } }),
     },
     destination,
   );

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'mysql' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the database is, without credentials: safe to log and show. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(location: string, reason: string) {
+    super(`Cannot reach the database at ${location}: ${reason}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export function dialectOf(url: string): DialectName {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  throw new Error('DATABASE_URL must start with sqlite:, mysql:// or postgres://');
+}
+
+export function sqlitePathOf(url: string): string {
+  const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+function networkLocation(url: string, defaultPort: number): string {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  return `${parsed.hostname}:${parsed.port || defaultPort}${parsed.pathname}`;
+}
+
+/** Opens a pool for DATABASE_URL. Nothing is sent until the first query; see `checkConnection`. */
+export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+  const dialect = dialectOf(url);
+  const poolSize = options.poolSize ?? 10;
+  if (dialect === 'sqlite') {
+    const path = sqlitePathOf(url);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const connection = new SQLite(path);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('busy_timeout = 15000');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    return { db, dialect, location: `sqlite:${path}`, close: () => db.destroy() };
+  }
+  if (dialect === 'mysql') {
+    const pool = createPool({
+      uri: url.replace(/^mariadb:/, 'mysql:'),
+      connectionLimit: poolSize,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      connectTimeout: 5000,
+      decimalNumbers: true,
+      supportBigNumbers: true,
+    });
+    const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+    return { db, dialect, location: `mysql://${networkLocation(url, 3306)}`, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A pool error on an idle client (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect, location: `postgres://${networkLocation(url, 5432)}`, close: () => db.destroy() };
+}
+
+/** One round trip; turns driver errors into a single line naming host, port and what failed. */
+export async function checkConnection(handle: DatabaseHandle): Promise<void> {
+  try {
+    await sql`select 1`.execute(handle.db);
+  } catch (error) {
+    throw new DatabaseUnavailableError(handle.location, describeDriverError(error));
+  }
+}
+
+export function describeDriverError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describeDriverError(error.errors[0]);
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    const message = error.message || code || error.name;
+    return code && !message.includes(code) ? `${code} ${message}` : message;
+  }
+  return String(error);
+}
