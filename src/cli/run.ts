@@ -5,7 +5,9 @@ import { CommandError, describeError, exitCodeFor } from './errors.js';
  * Wraps a command's action: one line on stderr and the right exit code on failure, never a stack
  * trace for an expected problem, never a secret.
  */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<number | undefined> | Promise<void>) {
+export function action<A extends unknown[]>(
+  run: (...args: A) => Promise<number | undefined> | Promise<void>,
+) {
   return async (...args: A): Promise<void> => {
     try {
       const code = await run(...args);
