@@ -12,15 +12,13 @@ const currentYear = new Date().getUTCFullYear();
 const emptyAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-const integer = (min: number, max: number) =>
-  z.preprocess(
+const integer = (min: number, max: number, fallback: number) => {
+  const error = `expected an integer between ${min} and ${max}`;
+  return z.preprocess(
     emptyAsUndefined,
-    z.coerce
-      .number({ error: `expected an integer between ${min} and ${max}` })
-      .int({ error: `expected an integer between ${min} and ${max}` })
-      .min(min, { error: `expected an integer between ${min} and ${max}` })
-      .max(max, { error: `expected an integer between ${min} and ${max}` }),
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback),
   );
+};
 
 const cronExpression = z.string().refine(
   (expression) => {
@@ -49,8 +47,8 @@ export const configSchema = z
       emptyAsUndefined,
       z.url({ error: 'expected an http(s) URL' }).default('https://api.themoviedb.org/3'),
     ),
-    TMDB_RATE_LIMIT: integer(1, 1000).default(40),
-    TMDB_CONCURRENCY: integer(1, 100).default(20),
+    TMDB_RATE_LIMIT: integer(1, 1000, 40),
+    TMDB_CONCURRENCY: integer(1, 100, 20),
     DATABASE_URL: z.preprocess(emptyAsUndefined, databaseUrl.default('sqlite:./data/horrorcast.db')),
     REDIS_URL: z.preprocess(
       emptyAsUndefined,
@@ -60,15 +58,15 @@ export const configSchema = z
         .optional(),
     ),
     REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('horrorcast')),
-    PORT: integer(0, 65535).default(8000),
+    PORT: integer(0, 65535, 8000),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
-    POLL_INTERVAL_MS: integer(1000, 86_400_000).default(30_000),
+    POLL_INTERVAL_MS: integer(1000, 86_400_000, 30_000),
     INGEST_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 3 * * *')),
     TRAIN_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 * * * *')),
-    INGEST_START_YEAR: integer(1874, 2100).default(2010),
-    INGEST_END_YEAR: integer(1874, 2100).default(currentYear),
-    INGEST_MAX_PAGES_PER_YEAR: integer(1, 500).default(20),
-    INGEST_MIN_VOTES: integer(0, 1_000_000).default(10),
+    INGEST_START_YEAR: integer(1874, 2100, 2010),
+    INGEST_END_YEAR: integer(1874, 2100, currentYear),
+    INGEST_MAX_PAGES_PER_YEAR: integer(1, 500, 20),
+    INGEST_MIN_VOTES: integer(0, 1_000_000, 10),
     ADMIN_TOKEN: optionalSecret,
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,

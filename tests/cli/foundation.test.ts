@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { describeEachDialect } from '../helpers/databases.js';
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'horrorcast-cli-'));
+
+describe('horrorcast CLI', () => {
+  it('lists every subcommand of SPEC §7 in --help', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    for (const command of [
+      'serve',
+      'worker',
+      'scheduler',
+      'ingest',
+      'train',
+      'import',
+      'mock-tmdb',
+      'migrate',
+      'status',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
+  });
+
+  it('stops with exit code 2 and one line naming DATABASE_URL when it is nonsense', async () => {
+    const { code, stderr, stdout } = await runCli(['status'], { DATABASE_URL: 'nonsense' });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('DATABASE_URL');
+  });
+
+  it('reports an unreachable database in one line with host, port and what failed', async () => {
+    const { code, stderr } = await runCli(['status'], {
+      DATABASE_URL: 'mysql://root:hunter22@127.0.0.1:1/none',
+    });
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('127.0.0.1:1');
+    expect(stderr).toMatch(/ECONNREFUSED/);
+    expect(stderr).not.toContain('hunter22');
+    expect(stderr).not.toMatch(/\bat .+\.(ts|js):\d+/);
+  });
+
+  it('migrates a fresh SQLite file, creating its folder, and reports status as JSON', async () => {
+    const dir = freshDir();
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'nested', 'h.db')}` };
+    const migrated = await runCli(['migrate', '--json'], env);
+    expect(migrated.code).toBe(0);
+    expect(JSON.parse(migrated.stdout).applied).toEqual(['0001-initial-schema']);
+    const again = await runCli(['migrate', '--json'], env);
+    expect(JSON.parse(again.stdout).applied).toEqual([]);
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      database: { reachable: true, dialect: 'sqlite' },
+      schema: { current: '0001-initial-schema', pending: [] },
+      films: 0,
+      runs: { ingest: 0, train: 0 },
+      dataSource: 'demo',
+    });
+  });
+});
+
+describeEachDialect(
+  'horrorcast migrate',
+  (database) => {
+    it('builds the schema and is idempotent', async () => {
+      const { url } = database();
+      const first = await runCli(['migrate', '--json'], { DATABASE_URL: url });
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout).version.pending).toEqual([]);
+      const status = await runCli(['status', '--json'], { DATABASE_URL: url });
+      expect(JSON.parse(status.stdout).schema.applied).toBe(1);
+    });
+  },
+  { dialects: ['mysql', 'postgres'] },
+);
