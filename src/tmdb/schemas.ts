@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of the TMDB v3 answers Horrorcast reads. Only the fields we use are validated; TMDB adds
+ * fields over time, so unknown ones are dropped rather than rejected. Nullable and empty values are
+ * common on obscure films (no poster, no release date, runtime unknown), so the schemas accept them.
+ */
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+const nonNegative = z.number().nonnegative();
+
+export const genreSchema = z.object({ id: z.number().int(), name: z.string() });
+export type Genre = z.infer<typeof genreSchema>;
+
+export const discoverMovieSchema = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  original_title: z.string(),
+  overview: nullableString,
+  original_language: z.string(),
+  release_date: nullableString,
+  popularity: nonNegative,
+  vote_count: z.number().int().nonnegative(),
+  vote_average: nonNegative,
+  genre_ids: z.array(z.number().int()).default([]),
+  poster_path: nullableString,
+  backdrop_path: nullableString,
+  adult: z.boolean().default(false),
+});
+export type DiscoverMovie = z.infer<typeof discoverMovieSchema>;
+
+export const discoverPageSchema = z.object({
+  page: z.number().int().positive(),
+  results: z.array(discoverMovieSchema),
+  total_pages: z.number().int().nonnegative(),
+  total_results: z.number().int().nonnegative(),
+});
+export type DiscoverPage = z.infer<typeof discoverPageSchema>;
+
+export const movieDetailsSchema = z.object({
+  id: z.number().int().positive(),
+  imdb_id: nullableString,
+  title: z.string(),
+  original_title: z.string(),
+  overview: nullableString,
+  original_language: z.string(),
+  release_date: nullableString,
+  popularity: nonNegative,
+  vote_count: z.number().int().nonnegative(),
+  vote_average: nonNegative,
+  runtime: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullish()
+    .transform((value) => value ?? null),
+  genres: z.array(genreSchema),
+  poster_path: nullableString,
+  backdrop_path: nullableString,
+});
+export type MovieDetails = z.infer<typeof movieDetailsSchema>;
+
+export const genreListSchema = z.object({ genres: z.array(genreSchema) });
+
+/** TMDB's error body, e.g. `{"status_code":7,"status_message":"Invalid API key…","success":false}`. */
+export const tmdbErrorBodySchema = z.object({
+  status_code: z.number().int(),
+  status_message: z.string(),
+});
