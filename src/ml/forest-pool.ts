@@ -1,0 +1,88 @@
+import type { Worker } from 'node:worker_threads';
+import { mergeTreeSets, type TreeGrower } from './forest.js';
+import { defaultThreadCount, startModuleWorker } from './threads.js';
+import { type GrowTask, growTrees, type TreeSet } from './tree.js';
+
+/** Worker threads that grow trees; reuse one pool for many forests, then close it. */
+export interface ForestPool {
+  readonly threads: number;
+  readonly grow: TreeGrower;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(result: TreeSet): void;
+  reject(error: Error): void;
+}
+
+interface PoolThread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/**
+ * A pool of `threads` workers. A forest's trees are dealt in contiguous blocks, one per worker;
+ * since each tree has its own seed, the forest is identical to the one grown on a single thread.
+ */
+export function createForestPool(threads = defaultThreadCount()): ForestPool {
+  const count = Math.max(1, Math.floor(threads));
+  let nextId = 0;
+  let closed = false;
+  const pool: PoolThread[] = Array.from({ length: count }, () => {
+    const worker = startModuleWorker(import.meta.url, 'forest-worker');
+    const thread: PoolThread = { worker, pending: new Map() };
+    // An idle pool must not keep the process alive; a busy one must.
+    worker.unref();
+    worker.on('message', (message: { id: number; result?: TreeSet; error?: string }) => {
+      const job = thread.pending.get(message.id);
+      if (!job) return;
+      thread.pending.delete(message.id);
+      if (thread.pending.size === 0) worker.unref();
+      if (message.result) job.resolve(message.result);
+      else job.reject(new Error(`forest worker failed: ${message.error}`));
+    });
+    const failAll = (error: Error) => {
+      for (const job of thread.pending.values()) job.reject(error);
+      thread.pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => {
+      if (!closed) failAll(new Error(`forest worker exited with code ${code}`));
+    });
+    return thread;
+  });
+
+  const send = (thread: PoolThread, task: GrowTask): Promise<TreeSet> =>
+    new Promise<TreeSet>((resolve, reject) => {
+      const id = nextId++;
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.ref();
+      thread.worker.postMessage({ id, task });
+    });
+
+  const grow: TreeGrower = async (task) => {
+    if (closed) throw new Error('forest pool is closed');
+    const trees = task.seeds.length;
+    const blocks = Math.min(count, trees);
+    const jobs: Array<Promise<TreeSet>> = [];
+    let first = 0;
+    for (let b = 0; b < blocks; b++) {
+      const size = Math.floor(trees / blocks) + (b < trees % blocks ? 1 : 0);
+      jobs.push(send(pool[b], { ...task, seeds: task.seeds.slice(first, first + size) }));
+      first += size;
+    }
+    return mergeTreeSets(await Promise.all(jobs));
+  };
+
+  return {
+    threads: count,
+    grow,
+    close: async () => {
+      closed = true;
+      await Promise.all(pool.map((thread) => thread.worker.terminate()));
+    },
+  };
+}
+
+/** Grows trees on the calling thread: the path used when only one core is available. */
+export const growOnCallingThread: TreeGrower = async (task) => growTrees(task);
