@@ -10,7 +10,7 @@ export const FAULT_KINDS: readonly FaultKind[] = ['500', '502', '503', 'truncate
 export interface MockFaults {
   /** Share of authorised requests that fail, 0..1. */
   rate: number;
-  /** Relative weights of the fault kinds; every kind weighs 1 when omitted. */
+  /** Relative weights of the fault kinds (an absent kind never happens); all equal when omitted. */
   kinds?: Partial<Record<FaultKind, number>>;
   /** How long a stalled request stays silent before it is answered after all. */
   stallMs?: number;
@@ -136,7 +136,7 @@ export async function startMockTmdb(options: MockTmdbOptions = {}): Promise<Mock
     if (settings.inject) return settings.inject(info);
     const faults = settings.faults;
     if (!faults || !(faults.rate > 0) || !random.chance(faults.rate)) return undefined;
-    const weights = FAULT_KINDS.map((kind) => [kind, faults.kinds?.[kind] ?? 1] as const);
+    const weights = FAULT_KINDS.map((kind) => [kind, faults.kinds ? (faults.kinds[kind] ?? 0) : 1] as const);
     return random.weighted(weights.filter(([, weight]) => weight > 0));
   }
 

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Semaphore, TokenBucketRateLimiter } from '../../src/tmdb/rate-limiter.js';
+
+describe('TokenBucketRateLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('spaces requests evenly at the rate, after one immediate token', async () => {
+    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 5, headroom: 0, now: () => Date.now() });
+    const start = Date.now();
+    const granted: number[] = [];
+    const all = Array.from({ length: 6 }, () =>
+      limiter.acquire().then(() => granted.push(Date.now() - start)),
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(all);
+    expect(granted).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
+
+  it('never lets more than the rate through in any one-second window, headroom included', async () => {
+    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 40, now: () => Date.now() });
+    const granted: number[] = [];
+    const all = Array.from({ length: 200 }, () => limiter.acquire().then(() => granted.push(Date.now())));
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all(all);
+    for (let i = 40; i < granted.length; i += 1)
+      expect(granted[i] - granted[i - 40]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('drops a waiter whose signal aborts and serves the next one in its place', async () => {
+    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 10, headroom: 0, now: () => Date.now() });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const cancelled = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    controller.abort(new Error('stop'));
+    await expect(cancelled).rejects.toThrow('stop');
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(next).resolves.toBeUndefined();
+  });
+});
+
+describe('Semaphore', () => {
+  it('holds the third caller until one of the first two releases', async () => {
+    const semaphore = new Semaphore(2);
+    const first = await semaphore.acquire();
+    await semaphore.acquire();
+    let thirdIn = false;
+    const third = semaphore.acquire().then((release) => {
+      thirdIn = true;
+      return release;
+    });
+    await Promise.resolve();
+    expect(thirdIn).toBe(false);
+    expect(semaphore.inUse).toBe(2);
+    first();
+    first();
+    (await third)();
+    expect(thirdIn).toBe(true);
+    expect(semaphore.inUse).toBe(1);
+  });
+});
