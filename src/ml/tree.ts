@@ -68,6 +68,7 @@ interface Workspace {
   readonly classLeft: Float64Array;
   readonly candidates: Int32Array;
   readonly stack: Int32Array;
+  readonly constant: Uint8Array;
   readonly nodeFeature: Int32Array;
   readonly nodeThreshold: Float64Array;
   readonly nodeChild: Int32Array;
@@ -151,7 +152,8 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
     classTotals: new Float64Array(Math.max(classes, 1)),
     classLeft: new Float64Array(Math.max(classes, 1)),
     candidates: new Int32Array(p),
-    stack: new Int32Array(4 * (capacity + 1)),
+    stack: new Int32Array(STACK_FIELDS * (capacity + 2)),
+    constant: new Uint8Array(p * (Math.min(task.maxDepth, n) + 2)),
     nodeFeature: new Int32Array(capacity),
     nodeThreshold: new Float64Array(capacity),
     nodeChild: new Int32Array(capacity),
@@ -208,6 +210,8 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
   };
 }
 
+const STACK_FIELDS = 5;
+
 /** Grows one tree into the workspace's node arrays; returns how many nodes and leaves it has. */
 function growOne(
   task: GrowTask,
@@ -216,7 +220,7 @@ function growOne(
   random: Random,
 ): { nodes: number; leaves: number } {
   const { rows: n, cols: p, data, classes } = task;
-  const { weight, weightedTarget, target, order, values } = ws;
+  const { weight, weightedTarget, target, order, values, constant } = ws;
 
   weight.fill(0);
   if (task.bootstrap) {
@@ -244,32 +248,37 @@ function growOne(
   }
   for (let j = 0; j < p; j++) ws.candidates[j] = j;
   ws.importance.fill(0);
+  constant.fill(0, 0, p);
 
   const stats: NodeStats = { count: 0, weight: 0, sum: 0, impurity: 0 };
   const best: BestSplit = { feature: -1, position: -1, proxy: 0 };
   const stack = ws.stack;
-  let top = 0;
   stack[0] = 0;
   stack[1] = m;
   stack[2] = 0;
   stack[3] = -1;
-  top = 1;
+  stack[4] = 0;
+  let top = 1;
   let nodes = 0;
   let leaves = 0;
   const outputs = classes === 0 ? 1 : classes;
 
   while (top > 0) {
     top--;
-    const start = stack[4 * top];
-    const end = stack[4 * top + 1];
-    const depth = stack[4 * top + 2];
-    const parent = stack[4 * top + 3];
+    const at = STACK_FIELDS * top;
+    const start = stack[at];
+    const end = stack[at + 1];
+    const depth = stack[at + 2];
+    const parent = stack[at + 3];
+    // The parent's split feature is the one list certain to be partitioned for this node.
+    const statsOffset = stack[at + 4] * m;
     const id = nodes++;
     // Left children are popped right after their parent, so only a right child records itself.
     if (parent >= 0 && id !== parent + 1) ws.nodeChild[parent] = id;
 
-    if (classes === 0) regressionStats(ws, start, end, stats);
-    else classificationStats(ws, start, end, classes, stats);
+    if (classes === 0) regressionStats(ws, statsOffset, start, end, stats);
+    else if (classes === 2) binaryStats(ws, statsOffset, start, end, stats);
+    else classificationStats(ws, statsOffset, start, end, classes, stats);
     if (parent >= 0) ws.importance[ws.nodeFeature[parent]] -= stats.weight * stats.impurity;
 
     let isLeaf =
@@ -278,7 +287,11 @@ function growOne(
       stats.count < 2 * task.minSamplesLeaf ||
       stats.impurity <= IMPURITY_EPSILON;
 
+    // Features found constant in a node stay constant below it: their lists are neither scanned
+    // nor partitioned again. Flags for depth d live at constant[d * p …].
+    const flags = depth * p;
     if (!isLeaf) {
+      if (depth > 0) constant.copyWithin(flags, flags - p, flags);
       best.feature = -1;
       best.position = -1;
       best.proxy = Number.NEGATIVE_INFINITY;
@@ -288,10 +301,15 @@ function growOne(
         const f = ws.candidates[pick];
         ws.candidates[pick] = ws.candidates[drawn];
         ws.candidates[drawn] = f;
+        if (constant[flags + f] === 1) continue;
         const offset = f * m;
-        if (values[offset + end - 1] <= values[offset + start] + FEATURE_THRESHOLD) continue;
+        if (values[offset + end - 1] <= values[offset + start] + FEATURE_THRESHOLD) {
+          constant[flags + f] = 1;
+          continue;
+        }
         visited++;
         if (classes === 0) scanRegression(ws, offset, start, end, f, stats, task.minSamplesLeaf, best);
+        else if (classes === 2) scanBinary(ws, offset, start, end, f, stats, task.minSamplesLeaf, best);
         else scanClassification(ws, offset, start, end, f, stats, classes, task.minSamplesLeaf, best);
       }
       isLeaf = best.feature < 0;
@@ -303,6 +321,9 @@ function growOne(
       ws.nodeChild[id] = leaves;
       if (classes === 0) {
         ws.leafValues[leaves] = stats.sum / stats.weight;
+      } else if (classes === 2) {
+        ws.leafValues[leaves * 2] = (stats.weight - stats.sum) / stats.weight;
+        ws.leafValues[leaves * 2 + 1] = stats.sum / stats.weight;
       } else {
         for (let c = 0; c < classes; c++)
           ws.leafValues[leaves * outputs + c] = ws.classTotals[c] / stats.weight;
@@ -322,28 +343,31 @@ function growOne(
     ws.importance[f] += stats.weight * stats.impurity;
 
     const split = best.position + 1;
-    partition(ws, m, p, f, start, split, end);
+    partition(ws, m, p, f, start, split, end, flags);
 
-    stack[4 * top] = split;
-    stack[4 * top + 1] = end;
-    stack[4 * top + 2] = depth + 1;
-    stack[4 * top + 3] = id;
-    top++;
-    stack[4 * top] = start;
-    stack[4 * top + 1] = split;
-    stack[4 * top + 2] = depth + 1;
-    stack[4 * top + 3] = id;
-    top++;
+    const right = STACK_FIELDS * top;
+    stack[right] = split;
+    stack[right + 1] = end;
+    stack[right + 2] = depth + 1;
+    stack[right + 3] = id;
+    stack[right + 4] = f;
+    const left = right + STACK_FIELDS;
+    stack[left] = start;
+    stack[left + 1] = split;
+    stack[left + 2] = depth + 1;
+    stack[left + 3] = id;
+    stack[left + 4] = f;
+    top += 2;
   }
   return { nodes, leaves };
 }
 
-function regressionStats(ws: Workspace, start: number, end: number, stats: NodeStats): void {
+function regressionStats(ws: Workspace, offset: number, start: number, end: number, stats: NodeStats): void {
   const { order, weight, weightedTarget, target } = ws;
   let w = 0;
   let s = 0;
   let q = 0;
-  for (let k = start; k < end; k++) {
+  for (let k = offset + start; k < offset + end; k++) {
     const id = order[k];
     const wy = weightedTarget[id];
     w += weight[id];
@@ -357,8 +381,26 @@ function regressionStats(ws: Workspace, start: number, end: number, stats: NodeS
   stats.impurity = Math.max(q / w - mean * mean, 0);
 }
 
+/** Class 1's weight goes in stats.sum (weightedTarget is weight × label). */
+function binaryStats(ws: Workspace, offset: number, start: number, end: number, stats: NodeStats): void {
+  const { order, weight, weightedTarget } = ws;
+  let w = 0;
+  let positive = 0;
+  for (let k = offset + start; k < offset + end; k++) {
+    const id = order[k];
+    w += weight[id];
+    positive += weightedTarget[id];
+  }
+  const negative = w - positive;
+  stats.count = end - start;
+  stats.weight = w;
+  stats.sum = positive;
+  stats.impurity = 1 - (positive * positive + negative * negative) / (w * w);
+}
+
 function classificationStats(
   ws: Workspace,
+  offset: number,
   start: number,
   end: number,
   classes: number,
@@ -367,7 +409,7 @@ function classificationStats(
   const { order, weight, label, classTotals } = ws;
   classTotals.fill(0);
   let w = 0;
-  for (let k = start; k < end; k++) {
+  for (let k = offset + start; k < offset + end; k++) {
     const id = order[k];
     classTotals[label[id]] += weight[id];
     w += weight[id];
@@ -412,6 +454,49 @@ function scanRegression(
     const sr = totalSum - sl;
     const denominator = wl * wr;
     const numerator = sl * sl * wr + sr * sr * wl;
+    if (numerator > bestProxy * denominator) {
+      bestProxy = numerator / denominator;
+      bestPosition = k - start;
+    }
+  }
+  if (bestPosition >= 0) {
+    best.proxy = bestProxy;
+    best.feature = f;
+    best.position = start + bestPosition;
+  }
+}
+
+/** Best Gini split of one feature for two classes, counting class 1's weight only. */
+function scanBinary(
+  ws: Workspace,
+  offset: number,
+  start: number,
+  end: number,
+  f: number,
+  stats: NodeStats,
+  minLeaf: number,
+  best: BestSplit,
+): void {
+  const { order, values, weight, weightedTarget } = ws;
+  const totalWeight = stats.weight;
+  const totalPositive = stats.sum;
+  let bestProxy = best.proxy;
+  let bestPosition = -1;
+  let wl = 0;
+  let pl = 0;
+  const last = end - minLeaf;
+  for (let k = start; k < end - 1; k++) {
+    const id = order[offset + k];
+    wl += weight[id];
+    pl += weightedTarget[id];
+    if (values[offset + k + 1] <= values[offset + k] + FEATURE_THRESHOLD) continue;
+    if (k + 1 - start < minLeaf || k + 1 > last) continue;
+    const wr = totalWeight - wl;
+    const pr = totalPositive - pl;
+    const nl = wl - pl;
+    const nr = wr - pr;
+    const denominator = wl * wr;
+    const numerator = (pl * pl + nl * nl) * wr + (pr * pr + nr * nr) * wl;
     if (numerator > bestProxy * denominator) {
       bestProxy = numerator / denominator;
       bestPosition = k - start;
@@ -485,14 +570,19 @@ function partition(
   start: number,
   split: number,
   end: number,
+  flags: number,
 ): void {
-  const { order, values, goesLeft, scratchOrder, scratchValues } = ws;
+  const { order, values, goesLeft, scratchOrder, scratchValues, constant } = ws;
   const chosen = f * m;
   for (let k = start; k < split; k++) goesLeft[order[chosen + k]] = 1;
   for (let k = split; k < end; k++) goesLeft[order[chosen + k]] = 0;
   for (let j = 0; j < p; j++) {
-    if (j === f) continue;
+    if (j === f || constant[flags + j] === 1) continue;
     const offset = j * m;
+    if (values[offset + end - 1] <= values[offset + start] + FEATURE_THRESHOLD) {
+      constant[flags + j] = 1;
+      continue;
+    }
     let l = offset + start;
     let r = 0;
     for (let k = offset + start; k < offset + end; k++) {
