@@ -1,0 +1,87 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '../config/logger.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { JobRunner } from '../jobs/types.js';
+import { registerCompression } from './plugins/compression.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { RequestLogs } from './plugins/request-logs.js';
+import { registerSecurityHeaders } from './plugins/security.js';
+import { registerDashboardAssets } from './plugins/static.js';
+import { createModelResultsRepository } from './repositories/models.js';
+import { createMoviesRepository } from './repositories/movies.js';
+import { createRunsRepository } from './repositories/runs.js';
+import configRoutes from './routes/api/config/index.js';
+import apiHealthRoutes from './routes/api/health/index.js';
+import classificationRoutes from './routes/api/horror/classification/index.js';
+import clusteringRoutes from './routes/api/horror/clustering/index.js';
+import regressionRoutes from './routes/api/horror/regression/index.js';
+import jobsRoutes from './routes/api/jobs/index.js';
+import moviesRoutes from './routes/api/movies/index.js';
+import predictionsRoutes from './routes/api/predictions/index.js';
+import runsRoutes from './routes/api/runs/index.js';
+import statusRoutes from './routes/api/status/index.js';
+import summaryRoutes from './routes/api/summary/index.js';
+import healthRoutes from './routes/health/index.js';
+import { createAdminGuard } from './services/admin-auth.js';
+import { createHintService } from './services/hints.js';
+import type { ApiServices, ApiSettings } from './services/index.js';
+
+export interface AppDependencies {
+  database: DatabaseHandle;
+  logger: Logger;
+  jobs: JobRunner;
+  settings: ApiSettings;
+  version?: string;
+  /** Dashboard files; defaults to src/web/static. */
+  webRoot?: string;
+  /** See ModelResultsOptions.freshnessMs. */
+  modelFreshnessMs?: number;
+}
+
+/** Composes the web application: infrastructure, then repositories and services, then routes. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new RequestLogs(),
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await registerSecurityHeaders(app);
+  await registerCompression(app);
+  registerErrorHandling(app);
+  await registerOpenApi(app, { version: deps.version ?? '0.0.0' });
+  await registerDashboardAssets(app, { webRoot: deps.webRoot });
+
+  const { db } = deps.database;
+  const movies = createMoviesRepository(db);
+  const runs = createRunsRepository(db);
+  const services: ApiServices = {
+    database: deps.database,
+    jobs: deps.jobs,
+    movies,
+    runs,
+    models: createModelResultsRepository(db, { freshnessMs: deps.modelFreshnessMs }),
+    hints: createHintService(movies, runs),
+    requireAdmin: createAdminGuard(deps.settings.adminToken),
+    settings: deps.settings,
+  };
+
+  await app.register(healthRoutes, { prefix: '/health', services });
+  await app.register(apiHealthRoutes, { prefix: '/api/health', services });
+  await app.register(summaryRoutes, { prefix: '/api/summary', services });
+  await app.register(predictionsRoutes, { prefix: '/api/predictions', services });
+  await app.register(regressionRoutes, { prefix: '/api/horror/regression', services });
+  await app.register(classificationRoutes, { prefix: '/api/horror/classification', services });
+  await app.register(clusteringRoutes, { prefix: '/api/horror/clustering', services });
+  await app.register(moviesRoutes, { prefix: '/api/movies', services });
+  await app.register(runsRoutes, { prefix: '/api/runs', services });
+  await app.register(jobsRoutes, { prefix: '/api/jobs', services });
+  await app.register(statusRoutes, { prefix: '/api/status', services });
+  await app.register(configRoutes, { prefix: '/api/config', services });
+  return app;
+}

@@ -1,0 +1,197 @@
+import type { Kysely } from 'kysely';
+import {
+  classificationResult,
+  clusterPoints,
+  clusterProfiles,
+  featureImportances,
+  linearPredictionOf,
+  regressionPredictions,
+  topLinearPredictions,
+} from '../../db/analysis.js';
+import { latestSucceededTrainRun } from '../../db/runs.js';
+import type { Database } from '../../db/schema.js';
+import type { ClassificationResult } from '../schemas/classification.js';
+import type { PcaQuery } from '../schemas/clustering.js';
+import type { RunRef } from '../schemas/common.js';
+import type { ModelScores } from '../schemas/metrics.js';
+import type { LinearPrediction } from '../schemas/predictions.js';
+import type { RegressionPredictionsQuery } from '../schemas/regression.js';
+import { parseMetrics, scoresOf } from './metrics.js';
+
+export interface LatestModel {
+  run: RunRef;
+  metrics: Record<string, unknown> | null;
+  scores: ModelScores;
+}
+
+export interface ModelResultsOptions {
+  /**
+   * How long the id of the newest successful run is trusted before asking the database again.
+   * Results of one run never change, so every answer is cached under that id; a new run shows up
+   * within this delay.
+   */
+  freshnessMs?: number;
+}
+
+export type ModelResultsRepository = ReturnType<typeof createModelResultsRepository>;
+
+/** Distinct query strings per run are few (the dashboard asks the same ones); the cap bounds abuse. */
+const MAX_CACHED_ANSWERS = 64;
+
+function parseRoc(json: string): { fpr: number[]; tpr: number[] } {
+  try {
+    const parsed = JSON.parse(json) as { fpr?: unknown; tpr?: unknown };
+    const numbers = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
+    return { fpr: numbers(parsed.fpr), tpr: numbers(parsed.tpr) };
+  } catch {
+    return { fpr: [], tpr: [] };
+  }
+}
+
+function toLinear(row: LinearPrediction & { model_name?: string }): LinearPrediction {
+  return {
+    tmdb_id: row.tmdb_id,
+    title: row.title,
+    predicted_popularity: row.predicted_popularity,
+    actual_popularity: row.actual_popularity,
+    predicted_vote_average: row.predicted_vote_average,
+    actual_vote_average: row.actual_vote_average,
+    mae_popularity: row.mae_popularity,
+    mae_vote_average: row.mae_vote_average,
+  };
+}
+
+export function createModelResultsRepository(db: Kysely<Database>, options: ModelResultsOptions = {}) {
+  const freshnessMs = options.freshnessMs ?? 1000;
+  let latest: { checkedAt: number; model: Promise<LatestModel | null> } | undefined;
+  let answersRunId: number | undefined;
+  let answers = new Map<string, Promise<unknown>>();
+
+  function latestModel(): Promise<LatestModel | null> {
+    const now = Date.now();
+    if (!latest || now - latest.checkedAt >= freshnessMs) {
+      const model = latestSucceededTrainRun(db).then((run) => {
+        if (!run) return null;
+        const metrics = parseMetrics(run.metrics);
+        return {
+          run: {
+            id: run.id,
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            sample_count: run.sample_count,
+          },
+          metrics,
+          scores: scoresOf(metrics),
+        };
+      });
+      const entry = { checkedAt: now, model };
+      latest = entry;
+      model.catch(() => {
+        if (latest === entry) latest = undefined;
+      });
+    }
+    return latest.model;
+  }
+
+  /** One answer per (run, question), computed once even when many requests ask at the same moment. */
+  function remember<T>(runId: number, key: string, compute: () => Promise<T>): Promise<T> {
+    if (answersRunId !== runId) {
+      answersRunId = runId;
+      answers = new Map();
+    }
+    const known = answers.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    if (answers.size >= MAX_CACHED_ANSWERS) answers.clear();
+    const answer = compute();
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key));
+    return answer;
+  }
+
+  /** Runs `compute` for the newest run, or answers null when no run has succeeded yet. */
+  async function forLatest<T>(key: string, compute: (model: LatestModel) => Promise<T>) {
+    const model = await latestModel();
+    if (!model) return null;
+    const result = await remember(model.run.id, key, () => compute(model));
+    return { model, result };
+  }
+
+  return {
+    latest: latestModel,
+
+    async predictions(limit: number) {
+      const answer = await forLatest(`predictions:${limit}`, async (model) =>
+        (await topLinearPredictions(db, model.run.id, limit)).map(toLinear),
+      );
+      return answer && { run: answer.model.run, scores: answer.model.scores, items: answer.result };
+    },
+
+    async predictionOf(tmdbId: number): Promise<LinearPrediction | null> {
+      const model = await latestModel();
+      if (!model) return null;
+      const row = await linearPredictionOf(db, model.run.id, tmdbId);
+      return row ? toLinear(row) : null;
+    },
+
+    async features(limit: number) {
+      const answer = await forLatest(`features:${limit}`, (model) =>
+        featureImportances(db, model.run.id, limit),
+      );
+      return answer && { run: answer.model.run, items: answer.result };
+    },
+
+    async regression(query: RegressionPredictionsQuery) {
+      const answer = await forLatest(
+        `regression:${query.set}:${query.limit}:${query.offset}`,
+        async (model) => {
+          const { total, rows } = await regressionPredictions(db, model.run.id, query);
+          return { total, items: rows.map((r) => ({ ...r, in_test_set: r.in_test_set === 1 })) };
+        },
+      );
+      return answer && { run: answer.model.run, scores: answer.model.scores, ...answer.result };
+    },
+
+    async classification() {
+      const answer = await forLatest(
+        'classification',
+        async (model): Promise<ClassificationResult | null> => {
+          const row = await classificationResult(db, model.run.id);
+          if (!row) return null;
+          const scores = model.scores.rf_classification;
+          return {
+            threshold: row.threshold,
+            accuracy: row.accuracy,
+            auc: row.auc,
+            cv_accuracy: scores?.cv_accuracy ?? null,
+            cv_auc: scores?.cv_auc ?? null,
+            confusion: {
+              true_negatives: row.true_negatives,
+              false_positives: row.false_positives,
+              false_negatives: row.false_negatives,
+              true_positives: row.true_positives,
+            },
+            roc: parseRoc(row.roc_curve),
+          };
+        },
+      );
+      return answer && { run: answer.model.run, result: answer.result };
+    },
+
+    async pca(query: PcaQuery) {
+      const answer = await forLatest(`pca:${query.limit}:${query.offset}`, async (model) => {
+        const [points, profiles] = await Promise.all([
+          clusterPoints(db, model.run.id, query),
+          clusterProfiles(db, model.run.id),
+        ]);
+        return { total: points.total, items: points.rows, clusters: profiles.length };
+      });
+      return answer && { run: answer.model.run, ...answer.result };
+    },
+
+    async profiles() {
+      const answer = await forLatest('profiles', (model) => clusterProfiles(db, model.run.id));
+      return answer && { run: answer.model.run, items: answer.result };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { HttpError } from '../../../errors.js';
+import { errorResponse } from '../../../schemas/common.js';
+import { movieParams, movieQuery, movieResponse } from '../../../schemas/movies.js';
+import type { RouteOptions } from '../../../services/index.js';
+
+/** GET /api/movies/:id: one film, its snapshot history and its newest prediction. */
+const moviesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['films'],
+        summary: 'A film with its popularity and vote history',
+        params: movieParams,
+        querystring: movieQuery,
+        response: { 200: movieResponse, 400: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const [found, prediction] = await Promise.all([
+        services.movies.find(id, request.query.snapshots),
+        services.models.predictionOf(id),
+      ]);
+      if (!found) throw new HttpError(404, `No film with TMDB id ${id} has been collected.`);
+      return { ...found, prediction };
+    },
+  );
+};
+
+export default moviesRoutes;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Pieces every resource schema shares. Schemas do three jobs at once: they validate input, give the
+ * handlers their types, and become the OpenAPI document at /docs.
+ */
+
+/** An integer query parameter whose error message says the accepted range. */
+export function boundedInteger(options: { min: number; max: number; default: number; description: string }) {
+  const expectation = { error: `expected an integer between ${options.min} and ${options.max}` };
+  return z.coerce
+    .number(expectation)
+    .int(expectation)
+    .min(options.min, expectation)
+    .max(options.max, expectation)
+    .default(options.default)
+    .describe(`${options.description} (${options.min}–${options.max}, default ${options.default})`);
+}
+
+export const offsetParam = z.coerce
+  .number({ error: 'expected an integer of at least 0' })
+  .int({ error: 'expected an integer of at least 0' })
+  .min(0, { error: 'expected an integer of at least 0' })
+  .max(1_000_000, { error: 'expected an integer between 0 and 1000000' })
+  .default(0)
+  .describe('how many items to skip (default 0)');
+
+export const tmdbIdParam = z.coerce
+  .number({ error: 'expected a positive integer (a TMDB film id)' })
+  .int({ error: 'expected a positive integer (a TMDB film id)' })
+  .min(1, { error: 'expected a positive integer (a TMDB film id)' })
+  .max(2_147_483_647, { error: 'expected a positive integer (a TMDB film id)' });
+
+export const errorResponse = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string(),
+    message: z.string(),
+  })
+  .describe('What went wrong; 5xx answers never carry internal details');
+
+/** Set when a list is empty because data is missing: says which command fills it. */
+export const hint = z
+  .string()
+  .nullable()
+  .describe('Why the answer is empty and what to run to fill it; null when there is data');
+
+export const timestamp = z.string().describe('ISO-8601 UTC timestamp');
+
+/** The training run whose results an answer shows. */
+export const runRef = z
+  .object({
+    id: z.number().int(),
+    started_at: timestamp,
+    finished_at: timestamp.nullable(),
+    sample_count: z.number().int(),
+  })
+  .describe('The newest successful training run');
+
+export type RunRef = z.infer<typeof runRef>;
+
+export const hints = {
+  noFilms:
+    'No films collected yet: run `horrorcast ingest` (or POST /api/jobs/ingest), or start with `npm start`.',
+  noTraining:
+    'No successful training run yet: collect films, then run `horrorcast train` (or POST /api/jobs/train).',
+} as const;

@@ -1,0 +1,32 @@
+import type { DatabaseHandle } from '../../db/connection.js';
+import type { JobRunner } from '../../jobs/types.js';
+import type { ModelResultsRepository } from '../repositories/models.js';
+import type { MoviesRepository } from '../repositories/movies.js';
+import type { RunsRepository } from '../repositories/runs.js';
+import type { AdminGuard } from './admin-auth.js';
+import type { HintService } from './hints.js';
+
+/** Settings the routes read; a subset of Config so that tests can build the API without environment. */
+export interface ApiSettings {
+  adminToken: string | undefined;
+  pollIntervalMs: number;
+  /** Where the next collection reads from: the demo catalogue when no TMDB key is set. */
+  configuredSource: 'demo' | 'tmdb';
+  started: Date;
+}
+
+/** Everything a route may use, built once by the app and handed to each route plugin. */
+export interface ApiServices {
+  database: DatabaseHandle;
+  jobs: JobRunner;
+  movies: MoviesRepository;
+  models: ModelResultsRepository;
+  runs: RunsRepository;
+  hints: HintService;
+  requireAdmin: AdminGuard;
+  settings: ApiSettings;
+}
+
+export interface RouteOptions {
+  services: ApiServices;
+}

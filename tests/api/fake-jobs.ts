@@ -1,0 +1,42 @@
+import type { IngestJobOptions, JobRunner, JobStatus } from '../../src/jobs/types.js';
+
+/** A JobRunner that only records what was asked, for testing the HTTP layer on its own. */
+export function createRecordingJobRunner(): JobRunner & {
+  ingestRequests: IngestJobOptions[];
+  trainRequests: number;
+} {
+  const jobs = new Map<string, JobStatus>();
+  const runner = {
+    ingestRequests: [] as IngestJobOptions[],
+    trainRequests: 0,
+    async enqueueIngest(options: IngestJobOptions = {}) {
+      runner.ingestRequests.push(options);
+      return record('ingest');
+    },
+    async enqueueTrain() {
+      runner.trainRequests += 1;
+      return record('train');
+    },
+    async getJob(id: string) {
+      return jobs.get(id);
+    },
+    async startSchedule() {},
+    async close() {},
+  };
+  function record(kind: 'ingest' | 'train') {
+    const id = `${kind}-${jobs.size + 1}`;
+    jobs.set(id, {
+      id,
+      kind,
+      state: 'queued',
+      progress: null,
+      result: null,
+      error: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+    });
+    return { id, deduplicated: false };
+  }
+  return runner;
+}
