@@ -36,10 +36,31 @@ export interface EnqueueResult {
   deduplicated: boolean;
 }
 
-/** The work itself: plain functions of their input, supplied by the composition root. */
+/** Which job a processor works for. */
+export interface JobContext {
+  /**
+   * Recorded on the run row (`ingest_runs.job_id`, `train_runs.job_id`). A job interrupted by a
+   * stopping or dying worker is resumed under the same id, so the ingest finds its run again and
+   * continues it instead of starting another.
+   */
+  id: string;
+  /** 1 on the first start, more when the job is resumed. */
+  attempt: number;
+}
+
+/**
+ * The work itself: plain functions of their input, supplied by the composition root. The signal
+ * aborts when the worker stops (or loses the job): return or throw soon, leaving the database
+ * consistent; the job is then resumed elsewhere under the same id.
+ */
 export interface JobProcessors {
-  ingest(options: IngestJobOptions, report: (progress: JobProgress) => void, signal: AbortSignal): Promise<unknown>;
-  train(report: (progress: JobProgress) => void, signal: AbortSignal): Promise<unknown>;
+  ingest(
+    options: IngestJobOptions,
+    report: (progress: JobProgress) => void,
+    signal: AbortSignal,
+    job: JobContext,
+  ): Promise<unknown>;
+  train(report: (progress: JobProgress) => void, signal: AbortSignal, job: JobContext): Promise<unknown>;
 }
 
 export interface JobRunner {

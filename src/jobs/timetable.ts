@@ -1,0 +1,47 @@
+import { Cron } from 'croner';
+import { type Config, ConfigError } from '../config/index.js';
+import type { Logger } from '../config/logger.js';
+import type { JobKind } from './types.js';
+
+/** Cron expressions of the timetable: when to collect and when to retrain. */
+export type Timetable = Record<JobKind, string>;
+
+export const TIMETABLE_VARIABLES: Record<JobKind, string> = {
+  ingest: 'INGEST_SCHEDULE',
+  train: 'TRAIN_SCHEDULE',
+};
+
+export function timetableOf(config: Config): Timetable {
+  return { ingest: config.INGEST_SCHEDULE, train: config.TRAIN_SCHEDULE };
+}
+
+/**
+ * Configuration already validates both expressions; this check repeats it for a timetable built
+ * by hand, so that a bad one is reported with the variable's name rather than croner's wording.
+ */
+export function validateTimetable(timetable: Timetable): void {
+  for (const kind of ['ingest', 'train'] as const) parseCron(kind, timetable[kind], { paused: true }).stop();
+}
+
+/** A cron whose tick requests a job; a failing request is logged and the timetable keeps going. */
+export function cronFor(kind: JobKind, pattern: string, fire: () => unknown, log: Logger): Cron {
+  return parseCron(kind, pattern, {}, async () => {
+    try {
+      const result = await fire();
+      log.info({ kind, result }, 'timetable requested a job');
+    } catch (error) {
+      log.error({ kind, err: error }, 'timetable could not request a job');
+    }
+  });
+}
+
+function parseCron(kind: JobKind, pattern: string, options: { paused?: boolean }, tick?: () => void): Cron {
+  try {
+    return tick ? new Cron(pattern, options, tick) : new Cron(pattern, options);
+  } catch (error) {
+    throw new ConfigError(
+      TIMETABLE_VARIABLES[kind],
+      `expected a cron expression such as "0 3 * * *" (${(error as Error).message})`,
+    );
+  }
+}
