@@ -11,8 +11,8 @@ export interface TokenBucketOptions {
   /** Requests per second (TMDB_RATE_LIMIT). */
   ratePerSecond: number;
   /**
-   * Tokens that may accumulate while idle. 1 (the default) spaces requests evenly, which is the
-   * only setting that keeps every one-second window at or under the rate; more allows bursts.
+   * Requests that may go back to back after a quiet spell. 1 (the default) spaces requests evenly,
+   * the only setting that keeps every one-second window at or under the rate.
    */
   capacity?: number;
   /**
@@ -24,77 +24,47 @@ export interface TokenBucketOptions {
   now?: () => number;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
+/**
+ * A token bucket in its "virtual scheduling" form (GCRA): each caller reserves the next free slot
+ * on a timeline spaced 1/rate apart and sleeps until it. Slots are fixed when reserved, so a timer
+ * that fires a little late does not push every later request back: the long-run rate stays exact,
+ * and the headroom keeps the short-run spacing safe.
+ */
 export class TokenBucketRateLimiter implements RateLimiter {
-  private readonly capacity: number;
-  private readonly tokensPerMs: number;
+  private readonly intervalMs: number;
+  private readonly burstMs: number;
   private readonly now: () => number;
-  private tokens: number;
-  private refilledAt: number;
-  private readonly waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** When the next slot falls due (theoretical arrival time). */
+  private nextSlot: number;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
-    this.capacity = Math.max(1, options.capacity ?? 1);
-    this.tokensPerMs = (options.ratePerSecond * (1 - (options.headroom ?? 0.02))) / 1000;
+    const capacity = Math.max(1, Math.floor(options.capacity ?? 1));
+    this.intervalMs = 1000 / (options.ratePerSecond * (1 - (options.headroom ?? 0.02)));
+    this.burstMs = (capacity - 1) * this.intervalMs;
     this.now = options.now ?? (() => performance.now());
-    this.tokens = this.capacity;
-    this.refilledAt = this.now();
+    this.nextSlot = this.now();
   }
 
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.refill();
-    if (this.waiters.length === 0 && this.tokens >= 1) {
-      this.tokens -= 1;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.waiters.push(waiter);
-      this.schedule();
-    });
-  }
-
-  private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.refilledAt) * this.tokensPerMs);
-    this.refilledAt = now;
-  }
-
-  private schedule(): void {
-    if (this.timer || this.waiters.length === 0) return;
-    const wait = Math.max(0, Math.ceil((1 - this.tokens) / this.tokensPerMs));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.release();
-    }, wait);
-  }
-
-  private release(): void {
-    this.refill();
-    while (this.waiters.length > 0 && this.tokens >= 1) {
-      const waiter = this.waiters.shift()!;
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      this.tokens -= 1;
-      waiter.resolve();
-    }
-    this.schedule();
+    const slot = Math.max(this.nextSlot, now);
+    this.nextSlot = slot + this.intervalMs;
+    const wait = slot - this.burstMs - now;
+    if (wait <= 0) return Promise.resolve();
+    // An abort gives up the reserved slot: the schedule only ever errs on the slow side.
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, wait);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
 

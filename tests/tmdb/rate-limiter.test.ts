@@ -31,7 +31,7 @@ describe('TokenBucketRateLimiter', () => {
       expect(granted[i] - granted[i - 40]).toBeGreaterThanOrEqual(1000);
   });
 
-  it('drops a waiter whose signal aborts and serves the next one in its place', async () => {
+  it('rejects a waiter whose signal aborts without holding up the next one', async () => {
     const limiter = new TokenBucketRateLimiter({ ratePerSecond: 10, headroom: 0, now: () => Date.now() });
     await limiter.acquire();
     const controller = new AbortController();
@@ -39,8 +39,28 @@ describe('TokenBucketRateLimiter', () => {
     const next = limiter.acquire();
     controller.abort(new Error('stop'));
     await expect(cancelled).rejects.toThrow('stop');
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(200);
     await expect(next).resolves.toBeUndefined();
+  });
+
+  it('keeps to its schedule when a timer fires late instead of pushing every later slot back', async () => {
+    let clock = 0;
+    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 10, headroom: 0, now: () => clock });
+    await limiter.acquire();
+    const second = limiter.acquire();
+    // The second slot was due at 100 ms; its timer fires at 130 ms.
+    clock = 130;
+    await vi.advanceTimersByTimeAsync(130);
+    await second;
+    let thirdIn = false;
+    const third = limiter.acquire().then(() => {
+      thirdIn = true;
+    });
+    await vi.advanceTimersByTimeAsync(69);
+    expect(thirdIn).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await third;
+    expect(thirdIn).toBe(true);
   });
 });
 

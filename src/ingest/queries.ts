@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Database, Timestamp } from '../db/index.js';
+
+/** When each of these films last had its details fetched (null: never); absent ids are new films. */
+export async function detailsFetchedAt(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<Map<number, Timestamp | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('movies')
+    .select(['tmdb_id', 'details_fetched_at'])
+    .where('tmdb_id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.tmdb_id, row.details_fetched_at]));
+}
+
+/**
+ * Runs still marked `running` when a new one starts were cut short (killed, crashed, host lost):
+ * their rows would otherwise claim to be running forever. Should one of them in fact still be
+ * going, its own final update puts its status right.
+ */
+export async function closeInterruptedRuns(
+  db: Kysely<Database>,
+  currentRunId: number,
+  now: Timestamp,
+): Promise<number> {
+  const result = await db
+    .updateTable('ingest_runs')
+    .set({
+      status: 'failed',
+      finished_at: now,
+      error: `interrupted before it finished; run ${currentRunId} collects what it missed`,
+    })
+    .where('status', '=', 'running')
+    .where('id', '<', currentRunId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
