@@ -18,6 +18,8 @@ interface Pending {
 interface PoolThread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Set once the worker has died: later tasks fail at once instead of waiting forever. */
+  failure?: Error;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
       else job.reject(new Error(`forest worker failed: ${message.error}`));
     });
     const failAll = (error: Error) => {
+      thread.failure ??= error;
       for (const job of thread.pending.values()) job.reject(error);
       thread.pending.clear();
     };
@@ -54,6 +57,10 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
 
   const send = (thread: PoolThread, task: GrowTask): Promise<TreeSet> =>
     new Promise<TreeSet>((resolve, reject) => {
+      if (thread.failure) {
+        reject(thread.failure);
+        return;
+      }
       const id = nextId++;
       thread.pending.set(id, { resolve, reject });
       thread.worker.ref();
