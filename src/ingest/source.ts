@@ -30,6 +30,7 @@ export async function openTmdbSource(config: Config, logger: Logger): Promise<Tm
       kind: 'tmdb',
       baseUrl: config.TMDB_API_BASE,
       apiKey: config.TMDB_API_KEY!,
+      ratePerSecond: config.TMDB_RATE_LIMIT,
       close: async () => {},
     };
   }
