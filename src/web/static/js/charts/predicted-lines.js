@@ -1,0 +1,69 @@
+import { fixed, shorten } from '../format.js';
+import { axisTitle, createChartView, palette } from './theme.js';
+
+/**
+ * Seed views 2 and 3: predicted and actual values of the top-20 films as two lines, one chart for
+ * popularity and one for the vote average.
+ */
+function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, decimals }) {
+  return createChartView(card, Chart, (predictions) => ({
+    type: 'line',
+    data: {
+      labels: predictions.items.map((p) => shorten(p.title, 18)),
+      datasets: [
+        {
+          label: 'Predicted',
+          data: predictions.items.map((p) => p[predicted]),
+          borderColor: palette.accent,
+          backgroundColor: palette.accentSoft,
+          pointRadius: 3,
+          tension: 0.25,
+        },
+        {
+          label: 'Actual',
+          data: predictions.items.map((p) => p[actual]),
+          borderColor: palette.teal,
+          backgroundColor: 'rgba(60, 198, 192, 0.2)',
+          pointRadius: 3,
+          tension: 0.25,
+        },
+      ],
+    },
+    options: {
+      interaction: { mode: 'index', intersect: false },
+      plugins: {
+        tooltip: {
+          callbacks: {
+            title: (items) => predictions.items[items[0].dataIndex].title,
+            label: (item) => `${item.dataset.label}: ${fixed(item.parsed.y, decimals)}`,
+          },
+        },
+      },
+      scales: {
+        x: {
+          ticks: { maxRotation: 60, minRotation: 40, autoSkip: false, font: { size: 10 } },
+          grid: { display: false },
+        },
+        y: { title: axisTitle(axis) },
+      },
+    },
+  }));
+}
+
+export function createPredictedPopularityChart(card, Chart) {
+  return createPredictedVsActualChart(card, Chart, {
+    predicted: 'predicted_popularity',
+    actual: 'actual_popularity',
+    axis: 'Popularity',
+    decimals: 1,
+  });
+}
+
+export function createPredictedRatingChart(card, Chart) {
+  return createPredictedVsActualChart(card, Chart, {
+    predicted: 'predicted_vote_average',
+    actual: 'actual_vote_average',
+    axis: 'Vote average (0–10)',
+    decimals: 2,
+  });
+}

@@ -1,0 +1,39 @@
+import { fixed, shorten } from '../format.js';
+import { axisTitle, createChartView, palette } from './theme.js';
+
+/** Seed view 1: the ten most popular films, as horizontal bars so that titles stay readable. */
+export function createTopFilmsChart(card, Chart) {
+  return createChartView(card, Chart, (summary) => ({
+    type: 'bar',
+    data: {
+      labels: summary.items.map((film) => shorten(film.title)),
+      datasets: [
+        {
+          label: 'Popularity',
+          data: summary.items.map((film) => film.popularity),
+          backgroundColor: palette.accent,
+          borderRadius: 4,
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: (items) => summary.items[items[0].dataIndex].title,
+            label: (item) => {
+              const film = summary.items[item.dataIndex];
+              return `Popularity ${fixed(film.popularity, 1)} · ${fixed(film.vote_average, 1)}/10 from ${film.vote_count} votes`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { title: axisTitle('TMDB popularity'), beginAtZero: true },
+        y: { grid: { display: false } },
+      },
+    },
+  }));
+}

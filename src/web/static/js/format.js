@@ -1,0 +1,42 @@
+const numberFormats = new Map();
+
+/** A number with a fixed count of decimals, or an em dash when there is none. */
+export function fixed(value, decimals = 2) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  let format = numberFormats.get(decimals);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+    numberFormats.set(decimals, format);
+  }
+  return format.format(value);
+}
+
+export function integer(value) {
+  return fixed(value, 0);
+}
+
+export function percent(value, decimals = 1) {
+  return typeof value === 'number' ? `${fixed(value * 100, decimals)}%` : '—';
+}
+
+/** "5 min ago", "3 h ago", "2 d ago": enough to tell whether the schedule is running. */
+export function ago(iso, now = Date.now()) {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+}
+
+export function clock(date) {
+  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Long titles break chart axes: cut them, keeping the full title for tooltips. */
+export function shorten(text, length = 28) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

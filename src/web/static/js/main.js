@@ -1,0 +1,105 @@
+import { fetchJson } from './api.js';
+import { createActualVsPredictedChart } from './charts/actual-vs-predicted.js';
+import { createClusterProfilesChart } from './charts/cluster-profiles.js';
+import { createConfusionMatrixChart } from './charts/confusion-matrix.js';
+import { createFeatureImportanceChart } from './charts/feature-importance.js';
+import { createPcaClustersChart } from './charts/pca-clusters.js';
+import { createPredictedPopularityChart, createPredictedRatingChart } from './charts/predicted-lines.js';
+import { createRocCurveChart } from './charts/roc-curve.js';
+import { loadChartLibrary } from './charts/theme.js';
+import { createTopFilmsChart } from './charts/top-films.js';
+import { createPredictionsTable } from './predictions-table.js';
+import { renderError, renderRefreshed, renderStatus } from './status.js';
+
+const DEFAULT_INTERVAL_MS = 30_000;
+
+function card(view) {
+  return document.querySelector(`[data-view="${view}"]`);
+}
+
+function createViews(Chart) {
+  return {
+    topFilms: createTopFilmsChart(card('top-films'), Chart),
+    predictedPopularity: createPredictedPopularityChart(card('predicted-popularity'), Chart),
+    predictedRating: createPredictedRatingChart(card('predicted-rating'), Chart),
+    predictionsTable: createPredictionsTable(card('predictions-table')),
+    featureImportance: createFeatureImportanceChart(card('feature-importance'), Chart),
+    actualVsPredicted: createActualVsPredictedChart(card('actual-vs-predicted'), Chart),
+    confusionMatrix: createConfusionMatrixChart(card('confusion-matrix'), Chart),
+    rocCurve: createRocCurveChart(card('roc-curve'), Chart),
+    pcaClusters: createPcaClustersChart(card('pca-clusters'), Chart),
+    clusterProfiles: createClusterProfilesChart(card('cluster-profiles'), Chart),
+  };
+}
+
+/** null when the answer has items, else the server's hint (or a generic one) for the empty state. */
+function emptyMessage(answer) {
+  if (answer.items ? answer.items.length > 0 : answer.result) return null;
+  return answer.hint ?? 'No data yet.';
+}
+
+/**
+ * The model's results only change with a new training run: they are fetched again only when
+ * /api/status reports a different run, while films and status are fetched on every tick.
+ */
+function createDashboard(views) {
+  let shownRunId;
+
+  async function refreshModel(status) {
+    const runId = status.model?.run_id ?? null;
+    if (runId === shownRunId) return;
+    const [predictions, features, regression, classification, pca, profiles] = await Promise.all([
+      fetchJson('/api/predictions'),
+      fetchJson('/api/horror/regression/features?limit=10'),
+      fetchJson('/api/horror/regression/predictions?set=test&limit=10000'),
+      fetchJson('/api/horror/classification'),
+      fetchJson('/api/horror/clustering/pca?limit=10000'),
+      fetchJson('/api/horror/clustering/profiles'),
+    ]);
+    views.predictedPopularity.update(predictions, emptyMessage(predictions));
+    views.predictedRating.update(predictions, emptyMessage(predictions));
+    views.predictionsTable.update(predictions, emptyMessage(predictions));
+    views.featureImportance.update(features, emptyMessage(features));
+    views.actualVsPredicted.update(regression, emptyMessage(regression));
+    views.confusionMatrix.update(classification, emptyMessage(classification));
+    views.rocCurve.update(classification, emptyMessage(classification));
+    views.pcaClusters.update(pca, emptyMessage(pca));
+    views.clusterProfiles.update(profiles, emptyMessage(profiles));
+    shownRunId = runId;
+  }
+
+  return async function refresh() {
+    const [status, summary] = await Promise.all([fetchJson('/api/status'), fetchJson('/api/summary')]);
+    renderStatus(status);
+    views.topFilms.update(summary, emptyMessage(summary));
+    await refreshModel(status);
+  };
+}
+
+async function start() {
+  const config = await fetchJson('/api/config').catch(() => ({ poll_interval_ms: DEFAULT_INTERVAL_MS }));
+  const intervalMs = config.poll_interval_ms;
+  const refresh = createDashboard(createViews(loadChartLibrary()));
+  let timer;
+
+  async function tick() {
+    clearTimeout(timer);
+    try {
+      await refresh();
+      renderError(null);
+      renderRefreshed(new Date(), intervalMs);
+    } catch (error) {
+      renderError(error instanceof Error ? error.message : String(error));
+    }
+    timer = setTimeout(tick, intervalMs);
+  }
+
+  // A tab in the background does not poll; coming back refreshes at once.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') clearTimeout(timer);
+    else tick();
+  });
+  await tick();
+}
+
+start();

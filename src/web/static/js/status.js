@@ -1,0 +1,96 @@
+import { ago, clock, fixed, integer, percent } from './format.js';
+
+const statusPill = {
+  succeeded: 'pill-ok',
+  partial: 'pill-warn',
+  running: 'pill-warn',
+  insufficient_data: 'pill-warn',
+  failed: 'pill-bad',
+};
+
+function setText(id, text) {
+  document.getElementById(id).textContent = text;
+}
+
+/** "succeeded 5 min ago · 312 new, 4,100 updated", built from elements so nothing is parsed as HTML. */
+function runLine(element, run, details) {
+  if (!run) {
+    element.replaceChildren('never');
+    return;
+  }
+  const pill = document.createElement('span');
+  pill.className = `pill ${statusPill[run.status] ?? ''}`;
+  pill.textContent = run.status.replace('_', ' ');
+  const when = run.finished_at ?? run.started_at;
+  element.replaceChildren(pill, `${ago(when)}${details ? ` · ${details}` : ''}`);
+  element.title = `started ${run.started_at}${run.finished_at ? `, finished ${run.finished_at}` : ''}`;
+}
+
+function crossValidated(label, score) {
+  return score ? `${label} ${fixed(score.mean, 3)} ± ${fixed(score.std, 3)}` : '';
+}
+
+function regressionMetrics(prefix, score) {
+  setText(`metric-${prefix}-mae`, fixed(score?.mae, 2));
+  setText(`metric-${prefix}-r2`, fixed(score?.r2, 3));
+  const cv = [crossValidated('MAE', score?.cv_mae), crossValidated('R²', score?.cv_r2)].filter(Boolean);
+  setText(`metric-${prefix}-cv`, cv.length ? `5-fold CV: ${cv.join(' · ')}` : '');
+}
+
+/** The masthead, the demo banner and the metric cards: everything /api/status describes. */
+export function renderStatus(status) {
+  const collection = status.last_collection;
+  runLine(
+    document.getElementById('status-collection'),
+    collection,
+    collection && `${integer(collection.new_films)} new, ${integer(collection.updated_films)} updated`,
+  );
+  const training = status.last_training;
+  runLine(
+    document.getElementById('status-training'),
+    training,
+    training &&
+      [
+        `${integer(training.sample_count)} films`,
+        training.duration_seconds && `${fixed(training.duration_seconds, 1)} s`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+  );
+  document.getElementById('demo-banner').hidden = status.data_source !== 'demo';
+
+  setText('metric-films', integer(status.films));
+  setText('metric-films-note', `${integer(status.snapshots)} snapshots`);
+  const scores = status.model?.scores;
+  regressionMetrics('linear', scores?.linear_popularity);
+  regressionMetrics('vote', scores?.linear_vote_average);
+  regressionMetrics('rf', scores?.rf_regression);
+  const classifier = scores?.rf_classification;
+  setText('metric-accuracy', percent(classifier?.accuracy));
+  setText('metric-auc', fixed(classifier?.auc, 3));
+  const cv = [
+    crossValidated('acc', classifier?.cv_accuracy),
+    crossValidated('AUC', classifier?.cv_auc),
+  ].filter(Boolean);
+  setText('metric-classifier-cv', cv.length ? `5-fold CV: ${cv.join(' · ')}` : '');
+
+  const empty = status.films === 0 || !status.model;
+  document.getElementById('empty-state').hidden = !empty;
+  setText('empty-hint', status.hint ?? '');
+  setText(
+    'footer-run',
+    status.model
+      ? `Models from training run #${status.model.run_id}, ${status.model.trained_at ? ago(status.model.trained_at) : ''}, on ${integer(status.model.sample_count)} films.`
+      : '',
+  );
+}
+
+export function renderRefreshed(date, intervalMs) {
+  setText('status-refresh', `${clock(date)} · every ${Math.round(intervalMs / 1000)} s`);
+}
+
+export function renderError(message) {
+  const banner = document.getElementById('error-banner');
+  banner.hidden = !message;
+  banner.textContent = message ? `Could not refresh: ${message}` : '';
+}
