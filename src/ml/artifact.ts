@@ -23,7 +23,7 @@ type EncodedForest = Omit<ForestModel, 'trees'> & {
   };
 };
 
-interface Envelope {
+export interface Envelope {
   readonly format: typeof MODEL_FORMAT;
   readonly version: number;
   readonly model: Exclude<Model, ForestModel> | EncodedForest;
@@ -59,8 +59,9 @@ function decodeArray(
   return new Type(copy);
 }
 
-export function serializeModel(model: Model): string {
-  const envelope: Envelope = {
+/** The model as a JSON-ready object (what serializeModel stringifies), for embedding in a larger document. */
+export function modelToJson(model: Model): Envelope {
+  return {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     model:
@@ -77,12 +78,19 @@ export function serializeModel(model: Model): string {
           }
         : model,
   };
-  return JSON.stringify(envelope);
+}
+
+export function serializeModel(model: Model): string {
+  return JSON.stringify(modelToJson(model));
 }
 
 /** Reads what serializeModel wrote; throws on another format or a newer version. */
 export function deserializeModel(text: string): Model {
-  const envelope = JSON.parse(text) as Partial<Envelope>;
+  return modelFromJson(JSON.parse(text));
+}
+
+export function modelFromJson(json: unknown): Model {
+  const envelope = (json ?? {}) as Partial<Envelope>;
   if (envelope.format !== MODEL_FORMAT || !envelope.model) throw new Error('not a horrorcast model artifact');
   if (envelope.version !== MODEL_FORMAT_VERSION) {
     throw new Error(

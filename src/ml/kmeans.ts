@@ -312,7 +312,8 @@ function seedKMeansPlusPlus(features: Matrix, k: number, random: Random): Float6
       }
     }
   };
-  const first = random.nextInt(n);
+  // Drawn as numpy's choice(n, p=uniform) draws it, so a numpy-compatible generator seeds like scikit-learn.
+  const first = Math.min(n - 1, Math.floor(random.next() * n));
   for (let j = 0; j < p; j++) centers[j] = data[j * n + first];
   squaredDistanceTo(first, closest);
   let potential = closest.reduce((a, b) => a + b, 0);
@@ -330,7 +331,7 @@ function seedKMeansPlusPlus(features: Matrix, k: number, random: Random): Float6
       let hi = n - 1;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (cumulative[mid] <= target) lo = mid + 1;
+        if (cumulative[mid] < target) lo = mid + 1;
         else hi = mid;
       }
       squaredDistanceTo(lo, candidate);
