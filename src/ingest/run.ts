@@ -22,6 +22,17 @@ export interface IngestDeps {
   now?: () => Date;
 }
 
+/** A run that stopped early; `cause` is what stopped it (e.g. TmdbAuthError), `summary` what it did. */
+export class IngestRunFailedError extends Error {
+  override name = 'IngestRunFailedError';
+  constructor(
+    readonly summary: IngestSummary,
+    cause: unknown,
+  ) {
+    super(summary.error ?? 'collection failed', { cause });
+  }
+}
+
 const HORROR = 27;
 const DAY_MS = 86_400_000;
 /** Failures kept in the run record; the count stays exact beyond it. */
@@ -297,7 +308,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const { failures: _, ...logged } = summary;
   if (status === 'failed') {
     log.error(logged, 'collection failed');
-    throw fatal;
+    throw new IngestRunFailedError(summary, fatal);
   }
   log.info(logged, 'collection finished');
   return summary;

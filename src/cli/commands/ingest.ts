@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { ingestWithConfig } from '../../ingest/index.js';
+import { IngestRunFailedError, ingestWithConfig } from '../../ingest/index.js';
 import type { IngestProgress } from '../../ingest/types.js';
 import { TmdbAuthError } from '../../tmdb/errors.js';
 import { createContext } from '../context.js';
@@ -70,9 +70,11 @@ export function ingestCommand(): Command {
           }
         } catch (error) {
           bar?.stop();
-          if (error instanceof TmdbAuthError) throw new CommandError(error.message, 1);
+          if (!(error instanceof IngestRunFailedError)) throw error;
+          if (options.json) process.stdout.write(`${JSON.stringify(error.summary)}\n`);
+          if (error.cause instanceof TmdbAuthError) throw new CommandError(error.message, 1);
           if (cancel.signal.aborted) throw new CommandError('collection cancelled', 130);
-          throw error;
+          throw new CommandError(`collection failed: ${error.message}`, 1);
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { countMovies, countSnapshots, type IngestRun, parseGenres } from '../../src/db/index.js';
+import { IngestRunFailedError, runIngest } from '../../src/ingest/index.js';
+import type { IngestOptions, IngestProgress } from '../../src/ingest/types.js';
+import type { TmdbClient } from '../../src/tmdb/client.js';
+import { TmdbAuthError } from '../../src/tmdb/errors.js';
+import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
+import { TokenBucketRateLimiter } from '../../src/tmdb/rate-limiter.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import {
+  emptyTables,
+  expectedFilms,
+  KEY,
+  mostSnapshotsOfOneFilmInOneRun,
+  quietLogger,
+  smallCatalog,
+  tmdbFor,
+  YEARS,
+} from './helpers.js';
+
+const catalog = smallCatalog();
+const expected = expectedFilms(catalog);
+const options: IngestOptions = { ...YEARS, maxPagesPerYear: 20, minVotes: 10 };
+
+const isPage = (target: string, year: number, page: number) => {
+  const query = new URL(target, 'http://mock').searchParams;
+  return query.get('primary_release_year') === String(year) && query.get('page') === String(page);
+};
+
+let mock: MockTmdb;
+beforeAll(async () => {
+  mock = await startMockTmdb({ catalog, apiKeys: [KEY] });
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+describeEachDialect('collection run', (database) => {
+  const db = () => database().handle.db;
+  const deps = (tmdb: TmdbClient = tmdbFor(mock), now?: () => Date) => ({
+    database: database().handle,
+    tmdb,
+    logger: quietLogger(),
+    now,
+  });
+  const run = (id: number) =>
+    db()
+      .selectFrom('ingest_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow() as Promise<IngestRun>;
+
+  beforeEach(async () => {
+    await emptyTables(db());
+    mock.update({ faults: { rate: 0 }, inject: undefined });
+    mock.resetStats();
+  });
+
+  it('stores every film the discover filters return, with runtime and genres, and one snapshot each', async () => {
+    const progress: IngestProgress[] = [];
+    const summary = await runIngest(deps(), { ...options, onProgress: (p) => progress.push(p) });
+
+    expect(expected.length).toBeGreaterThan(150);
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      newFilms: expected.length,
+      updatedFilms: 0,
+      snapshots: expected.length,
+      detailsFetched: expected.length,
+      failureCount: 0,
+    });
+    expect(summary.apiCalls).toBe(summary.pages + expected.length);
+    expect(mock.stats.byEndpoint.discover).toBe(summary.pages);
+
+    const rows = await db().selectFrom('movies').selectAll().execute();
+    expect(rows.map((r) => r.tmdb_id).sort()).toEqual(expected.map((f) => f.id).sort());
+    const byId = new Map(expected.map((f) => [f.id, f]));
+    for (const row of rows) {
+      const film = byId.get(row.tmdb_id)!;
+      expect(row.runtime).toBe(film.runtime);
+      expect(parseGenres(row.genres)).toEqual(film.genres.map((g) => g.name));
+      expect(row.imdb_id).toBe(film.imdb_id);
+      expect(row.details_fetched_at).not.toBeNull();
+    }
+    expect(await countSnapshots(db())).toBe(expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+
+    expect(await run(summary.runId)).toMatchObject({
+      status: 'succeeded',
+      year_from: YEARS.fromYear,
+      year_to: YEARS.toYear,
+      pages: summary.pages,
+      api_calls: summary.apiCalls,
+      new_films: expected.length,
+      snapshots: expected.length,
+      failure_count: 0,
+    });
+    const last = progress[progress.length - 1];
+    expect(last).toMatchObject({ fraction: 1, pagesDone: summary.pages, pagesPlanned: summary.pages });
+    for (let i = 1; i < progress.length; i += 1) {
+      expect(progress[i].pagesDone).toBeGreaterThanOrEqual(progress[i - 1].pagesDone);
+    }
+  });
+
+  it('a second run adds a snapshot per film but no films, and fetches no details', async () => {
+    await runIngest(deps(), options);
+    const detailsBefore = mock.stats.byEndpoint.movie;
+    const second = await runIngest(deps(), options);
+    expect(mock.stats.byEndpoint.movie).toBe(detailsBefore);
+    expect(second).toMatchObject({ newFilms: 0, updatedFilms: expected.length, detailsFetched: 0 });
+    expect(second.apiCalls).toBe(second.pages);
+    expect(await countMovies(db())).toBe(expected.length);
+    expect(await countSnapshots(db())).toBe(2 * expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+  });
+
+  it('fetches details again once they are more than a week old', async () => {
+    await runIngest(deps(), options);
+    const later = new Date(Date.now() + 8 * 86_400_000);
+    const summary = await runIngest(
+      deps(tmdbFor(mock), () => later),
+      options,
+    );
+    expect(summary.detailsFetched).toBe(expected.length);
+  });
+
+  it('visits pages 1..INGEST_MAX_PAGES_PER_YEAR only', async () => {
+    const summary = await runIngest(deps(), { ...options, maxPagesPerYear: 1 });
+    expect(summary.pages).toBe(3);
+    expect(summary.newFilms).toBe(expectedFilms(catalog, 1).length);
+    expect(summary.newFilms).toBe(60);
+  });
+
+  it('stores every film when 5% of requests fail in every way the mock knows', async () => {
+    mock.update({ faults: { rate: 0.05, stallMs: 10_000 } });
+    const summary = await runIngest(deps(), options);
+    expect(Object.values(mock.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(summary).toMatchObject({ status: 'succeeded', failureCount: 0, newFilms: expected.length });
+    const missing = await db()
+      .selectFrom('movies')
+      .select('tmdb_id')
+      .where((eb) => eb.or([eb('runtime', 'is', null), eb('genres', 'is', null)]))
+      .execute();
+    expect(missing).toEqual([]);
+    expect(await countSnapshots(db())).toBe(expected.length);
+  });
+
+  it('gives a discover page that failed every attempt one more chance instead of dropping its year', async () => {
+    let failures = 0;
+    mock.update({
+      inject: ({ endpoint, target }) => {
+        const firstPage = endpoint === 'discover' && isPage(target, 2011, 1);
+        if (!firstPage || failures >= 3) return undefined;
+        failures += 1;
+        return '503';
+      },
+    });
+    const summary = await runIngest(deps(tmdbFor(mock, { maxAttempts: 3 })), options);
+    expect(failures).toBe(3);
+    expect(summary).toMatchObject({ status: 'succeeded', newFilms: expected.length });
+  });
+
+  it('records a discover page that keeps failing, keeps the rest, and fills the gap on the next run', async () => {
+    const brokenPage = ({ endpoint, target }: { endpoint: string; target: string }) =>
+      endpoint === 'discover' && isPage(target, 2012, 2) ? ('500' as const) : undefined;
+    mock.update({ inject: brokenPage });
+    const summary = await runIngest(deps(tmdbFor(mock, { maxAttempts: 2 })), options);
+    expect(summary.status).toBe('partial');
+    expect(summary.failures).toEqual([{ year: 2012, page: 2, reason: expect.stringMatching(/HTTP 500/) }]);
+    expect(summary.newFilms).toBe(expected.length - 20);
+    const row = await run(summary.runId);
+    expect(row.status).toBe('partial');
+    expect(JSON.parse(row.failures!)).toEqual(summary.failures);
+
+    mock.update({ inject: undefined });
+    const next = await runIngest(deps(), options);
+    expect(next).toMatchObject({ status: 'succeeded', newFilms: 20, detailsFetched: 20 });
+  });
+
+  it('records a film TMDB answers 404 for, without retrying it, and stores the others', async () => {
+    const gone = expected[5].id;
+    const strict = await startMockTmdb({ catalog, apiKeys: [KEY], notFoundIds: [gone] });
+    try {
+      const summary = await runIngest(deps(tmdbFor(strict)), options);
+      expect(summary.status).toBe('partial');
+      expect(summary.failures).toEqual([{ tmdbId: gone, reason: expect.stringMatching(/404/) }]);
+      expect(strict.stats.log.filter((entry) => entry.target === `/3/movie/${gone}`)).toHaveLength(1);
+      expect(await countMovies(db())).toBe(expected.length);
+      const film = await db()
+        .selectFrom('movies')
+        .selectAll()
+        .where('tmdb_id', '=', gone)
+        .executeTakeFirstOrThrow();
+      expect(film.details_fetched_at).toBeNull();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('ends at once when TMDB rejects the key, with a run record about the key and without the key', async () => {
+    const wrongKey = 'wrong-key-0123456789';
+    // At 5 requests a second the run would need about a minute; a 401 must end it within seconds.
+    const tmdb = tmdbFor(mock, {
+      apiKey: wrongKey,
+      rateLimiter: new TokenBucketRateLimiter({ ratePerSecond: 5 }),
+    });
+    const started = performance.now();
+    const error = await runIngest(deps(tmdb), options).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(IngestRunFailedError);
+    expect((error as IngestRunFailedError).cause).toBeInstanceOf(TmdbAuthError);
+    const row = await run((error as IngestRunFailedError).summary.runId);
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/TMDB rejected the API key/);
+    expect(JSON.stringify(row)).not.toContain(wrongKey);
+    expect(tmdb.stats.apiCalls).toBeLessThanOrEqual(3);
+  });
+
+  it('marks a cancelled run as failed and says so', async () => {
+    const controller = new AbortController();
+    const slow = tmdbFor(mock, { rateLimiter: new TokenBucketRateLimiter({ ratePerSecond: 20 }) });
+    const pending = runIngest(deps(slow), {
+      ...options,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.pagesDone >= 1) controller.abort();
+      },
+    });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IngestRunFailedError);
+    const row = await run((error as IngestRunFailedError).summary.runId);
+    expect(row).toMatchObject({ status: 'failed', error: 'cancelled' });
+    expect(row.finished_at).not.toBeNull();
+  });
+});
