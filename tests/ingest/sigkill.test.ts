@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { countMovies, countSnapshots } from '../../src/db/index.js';
+import { runIngest } from '../../src/ingest/index.js';
+import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import {
+  expectedFilms,
+  KEY,
+  mostSnapshotsOfOneFilmInOneRun,
+  quietLogger,
+  smallCatalog,
+  tmdbFor,
+  YEARS,
+} from './helpers.js';
+
+const catalog = smallCatalog(23);
+const expected = expectedFilms(catalog);
+const child = join(import.meta.dirname, 'fixtures', 'ingest-child.ts');
+
+let mock: MockTmdb;
+beforeAll(async () => {
+  mock = await startMockTmdb({ catalog, apiKeys: [KEY], latencyMs: 10, latencyJitterMs: 5 });
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+function exited(process: ChildProcess): Promise<NodeJS.Signals | number | null> {
+  return new Promise((resolve) => process.once('exit', (code, signal) => resolve(signal ?? code)));
+}
+
+describeEachDialect('collection killed with SIGKILL', (database) => {
+  it('leaves whole pages behind, and the next run completes the work without duplicates', async () => {
+    const { db } = database().handle;
+    const ingest = spawn(process.execPath, ['--import', 'tsx', child], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: database().url,
+        TMDB_API_KEY: KEY,
+        TMDB_API_BASE: mock.url,
+        // Slow enough that the kill lands mid-run: about 220 requests at 40 a second.
+        TMDB_RATE_LIMIT: '40',
+        INGEST_START_YEAR: String(YEARS.fromYear),
+        INGEST_END_YEAR: String(YEARS.toYear),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    ingest.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exit = exited(ingest);
+    let stored = 0;
+    for (;;) {
+      stored = await countMovies(db).catch(() => 0);
+      if (stored >= 40 || ingest.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    ingest.kill('SIGKILL');
+    expect(await exit, stderr).toBe('SIGKILL');
+
+    const killedRun = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    const afterKill = await countMovies(db);
+    expect(killedRun.status).toBe('running');
+    expect(afterKill).toBeGreaterThan(0);
+    expect(afterKill).toBeLessThan(expected.length);
+    // Films, snapshots and the run row are committed together: they agree after the kill.
+    expect(killedRun.new_films).toBe(afterKill);
+    expect(killedRun.snapshots).toBe(await countSnapshots(db));
+
+    const rerun = await runIngest(
+      { database: database().handle, tmdb: tmdbFor(mock), logger: quietLogger() },
+      { ...YEARS, maxPagesPerYear: 20, minVotes: 10 },
+    );
+    expect(rerun).toMatchObject({
+      status: 'succeeded',
+      newFilms: expected.length - afterKill,
+      updatedFilms: afterKill,
+      detailsFetched: expected.length - afterKill,
+      snapshots: expected.length,
+    });
+    const ids = (await db.selectFrom('movies').select('tmdb_id').execute()).map((r) => r.tmdb_id);
+    expect(ids.sort()).toEqual(expected.map((f) => f.id).sort());
+    const withoutDetails = await db
+      .selectFrom('movies')
+      .select('tmdb_id')
+      .where('details_fetched_at', 'is', null)
+      .execute();
+    expect(withoutDetails).toEqual([]);
+    expect(await mostSnapshotsOfOneFilmInOneRun(db)).toBe(1);
+    const runs = await db.selectFrom('ingest_runs').select(['id', 'status', 'error']).orderBy('id').execute();
+    expect(runs[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
+    expect(runs[1]).toMatchObject({ status: 'succeeded' });
+  });
+});
