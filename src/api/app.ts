@@ -47,6 +47,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logController: new RequestLogs(),
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

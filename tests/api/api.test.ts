@@ -46,6 +46,7 @@ describeEachDialect(
       });
       const popularity = body.items.map((f: { popularity: number }) => f.popularity);
       expect(popularity).toEqual([...popularity].sort((a, b) => b - a));
+      expect((await getJson(test.app, '/api/summary/')).status).toBe(200);
     });
 
     it('GET /api/predictions lists the top 20 linear predictions with actual values and scores', async () => {

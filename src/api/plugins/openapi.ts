@@ -5,7 +5,7 @@ import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
 /**
  * The OpenAPI document is generated from the same zod schemas that validate requests; Swagger UI
- * at /docs is served from the package's own files (no CDN), so the CSP needs no exception.
+ * at /docs is served from the package's own files (no CDN); see security.ts for its CSP.
  */
 export async function registerOpenApi(app: FastifyInstance, options: { version: string }): Promise<void> {
   await app.register(swagger, {
