@@ -1,0 +1,4 @@
+export * from './features.js';
+export * from './pipeline.js';
+export * from './predict.js';
+export * from './run.js';
