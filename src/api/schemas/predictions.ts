@@ -9,8 +9,10 @@ export const linearPrediction = z.object({
   actual_popularity: z.number(),
   predicted_vote_average: z.number(),
   actual_vote_average: z.number(),
-  mae_popularity: z.number().describe('absolute error of this film’s popularity prediction'),
-  mae_vote_average: z.number().describe('absolute error of this film’s vote-average prediction'),
+  mae_popularity: z
+    .number()
+    .describe('the linear model’s MAE on held-out films, repeated beside each prediction as the seed did'),
+  mae_vote_average: z.number().describe('the same for the vote-average model'),
 });
 
 export const predictionsResponse = z.object({

@@ -10,6 +10,7 @@ import { createBullmqJobRunner } from '../../jobs/bullmq.js';
 import { createInProcessJobRunner, type InProcessJobRunner } from '../../jobs/in-process.js';
 import { timetableOf } from '../../jobs/timetable.js';
 import type { JobProcessors, JobRunner } from '../../jobs/types.js';
+import { runTraining } from '../../training/run.js';
 import { type AppContext, createContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { action } from '../run.js';
@@ -55,8 +56,14 @@ export function embeddedProcessors(context: AppContext): JobProcessors {
         },
       );
     },
-    async train() {
-      throw new CommandError('training is not available in this build yet');
+    async train(report, signal, job) {
+      return runTraining({
+        db: database.db,
+        logger,
+        jobId: job.id,
+        signal,
+        onStep: (step) => report({ message: step }),
+      });
     },
   };
 }

@@ -18,7 +18,9 @@ export function createPredictionsTable(card) {
       empty.hidden = hasData;
       empty.textContent = hasData ? '' : emptyMessage;
       const items = hasData ? predictions.items : [];
-      const errors = items.map((p) => p.mae_popularity).sort((a, b) => a - b);
+      // The error of each film, not the model's MAE that every row carries.
+      const errorOf = (p) => Math.abs(p.predicted_popularity - p.actual_popularity);
+      const errors = items.map(errorOf).sort((a, b) => a - b);
       const highError = errors[Math.floor(errors.length * 0.75)] ?? Number.POSITIVE_INFINITY;
       const lowError = errors[Math.floor(errors.length * 0.25)] ?? Number.NEGATIVE_INFINITY;
       body.replaceChildren(
@@ -26,13 +28,13 @@ export function createPredictionsTable(card) {
           const row = document.createElement('tr');
           const title = cell(p.title, 'title');
           title.title = p.title;
-          const errorClass =
-            p.mae_popularity >= highError ? 'err-high' : p.mae_popularity <= lowError ? 'err-low' : '';
+          const error = errorOf(p);
+          const errorClass = error >= highError ? 'err-high' : error <= lowError ? 'err-low' : '';
           row.append(
             title,
             cell(fixed(p.predicted_popularity, 1), 'num'),
             cell(fixed(p.actual_popularity, 1), 'num'),
-            cell(fixed(p.mae_popularity, 1), `num ${errorClass}`),
+            cell(fixed(error, 1), `num ${errorClass}`),
             cell(fixed(p.predicted_vote_average, 2), 'num'),
             cell(fixed(p.actual_vote_average, 2), 'num'),
           );

@@ -50,7 +50,7 @@ export function createClusterProfilesChart(card, Chart) {
           },
         },
         scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: false } },
+          x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 0 } },
           popularity: {
             position: 'left',
             beginAtZero: true,

@@ -17,7 +17,7 @@ function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, de
           borderColor: palette.accent,
           backgroundColor: palette.accentSoft,
           pointRadius: 3,
-          tension: 0.25,
+          tension: 0,
         },
         {
           label: 'Actual',
@@ -25,7 +25,7 @@ function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, de
           borderColor: palette.teal,
           backgroundColor: 'rgba(60, 198, 192, 0.2)',
           pointRadius: 3,
-          tension: 0.25,
+          tension: 0,
         },
       ],
     },

@@ -26,7 +26,10 @@ export function loadChartLibrary() {
   Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
   Chart.defaults.font.size = 12;
   Chart.defaults.maintainAspectRatio = false;
-  Chart.defaults.animation = { duration: 400 };
+  // Respect the reader's reduced-motion setting: charts then appear without animating.
+  Chart.defaults.animation = matchMedia('(prefers-reduced-motion: reduce)').matches
+    ? false
+    : { duration: 400 };
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
   Chart.defaults.plugins.legend.labels.color = palette.text;
   Chart.defaults.plugins.tooltip.backgroundColor = 'rgba(14, 11, 16, 0.95)';
