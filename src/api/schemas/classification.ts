@@ -27,4 +27,3 @@ export const classificationResponse = z.object({
 });
 
 export type ClassificationResult = z.infer<typeof classificationResult>;
-export type ClassificationResponse = z.infer<typeof classificationResponse>;

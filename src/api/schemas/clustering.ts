@@ -38,6 +38,4 @@ export const profilesResponse = z.object({
 });
 
 export type PcaQuery = z.infer<typeof pcaQuery>;
-export type PcaResponse = z.infer<typeof pcaResponse>;
 export type ClusterProfile = z.infer<typeof clusterProfile>;
-export type ProfilesResponse = z.infer<typeof profilesResponse>;

@@ -4,5 +4,3 @@ export const clientConfigResponse = z.object({
   poll_interval_ms: z.number().int().describe('how often the dashboard refreshes (POLL_INTERVAL_MS)'),
   configured_source: z.enum(['demo', 'tmdb']),
 });
-
-export type ClientConfig = z.infer<typeof clientConfigResponse>;

@@ -54,7 +54,3 @@ export const jobStatus = z.object({
 export const authHeaders = z.object({
   authorization: z.string().optional().describe('Bearer ADMIN_TOKEN'),
 });
-
-export type IngestJobBody = z.infer<typeof ingestJobBody>;
-export type JobAccepted = z.infer<typeof jobAccepted>;
-export type JobStatusView = z.infer<typeof jobStatus>;

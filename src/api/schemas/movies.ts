@@ -45,7 +45,4 @@ export const movieResponse = z.object({
   prediction: linearPrediction.nullable().describe('the newest linear prediction for this film'),
 });
 
-export type MovieParams = z.infer<typeof movieParams>;
-export type MovieQuery = z.infer<typeof movieQuery>;
-export type MovieView = z.infer<typeof movie>;
 export type MovieResponse = z.infer<typeof movieResponse>;

@@ -26,4 +26,3 @@ export const predictionsResponse = z.object({
 });
 
 export type LinearPrediction = z.infer<typeof linearPrediction>;
-export type PredictionsResponse = z.infer<typeof predictionsResponse>;

@@ -49,7 +49,4 @@ export const regressionPredictionsResponse = z.object({
   hint,
 });
 
-export type FeaturesQuery = z.infer<typeof featuresQuery>;
-export type FeaturesResponse = z.infer<typeof featuresResponse>;
 export type RegressionPredictionsQuery = z.infer<typeof regressionPredictionsQuery>;
-export type RegressionPredictionsResponse = z.infer<typeof regressionPredictionsResponse>;

@@ -43,7 +43,5 @@ export const runsResponse = z.object({
   train: z.array(trainRun),
 });
 
-export type RunsQuery = z.infer<typeof runsQuery>;
 export type IngestRunView = z.infer<typeof ingestRun>;
 export type TrainRunView = z.infer<typeof trainRun>;
-export type RunsResponse = z.infer<typeof runsResponse>;

@@ -44,5 +44,3 @@ export const statusResponse = z.object({
     .describe('the newest successful training run, whose results the dashboard shows'),
   hint,
 });
-
-export type StatusResponse = z.infer<typeof statusResponse>;

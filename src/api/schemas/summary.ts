@@ -17,4 +17,3 @@ export const summaryResponse = z.object({
 });
 
 export type SummaryFilm = z.infer<typeof summaryFilm>;
-export type SummaryResponse = z.infer<typeof summaryResponse>;
