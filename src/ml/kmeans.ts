@@ -65,15 +65,9 @@ export function fitKMeans(features: Matrix, options: KMeansOptions, random: Rand
     const centers = seedKMeansPlusPlus(features, k, random);
     const bounds: Bounds = { upper, lower, move, half };
     assignAll(samples, n, p, centers, k, labels, bounds);
+    clusterSums(samples, n, p, labels, sums, counts);
     let iterations = 0;
     for (; iterations < maxIterations; iterations++) {
-      sums.fill(0);
-      counts.fill(0);
-      for (let i = 0; i < n; i++) {
-        const c = labels[i];
-        counts[c]++;
-        for (let j = 0; j < p; j++) sums[c * p + j] += samples[i * p + j];
-      }
       const relocated = relocateEmptyClusters(samples, n, p, centers, k, counts, sums, distances, labels);
       let shift = 0;
       for (let c = 0; c < k; c++) {
@@ -90,8 +84,12 @@ export function fitKMeans(features: Matrix, options: KMeansOptions, random: Rand
         iterations++;
         break;
       }
-      if (relocated) assignAll(samples, n, p, centers, k, labels, bounds);
-      else reassign(samples, n, p, centers, k, labels, bounds);
+      if (relocated) {
+        assignAll(samples, n, p, centers, k, labels, bounds);
+        clusterSums(samples, n, p, labels, sums, counts);
+      } else {
+        reassign(samples, n, p, centers, k, labels, bounds, sums, counts);
+      }
     }
     // Labels and inertia always belong to the final centres.
     const inertia = assign(samples, n, p, centers, k, distances, labels);
@@ -111,6 +109,23 @@ export function fitKMeans(features: Matrix, options: KMeansOptions, random: Rand
     },
     labels: chosen.labels,
   };
+}
+
+function clusterSums(
+  samples: Float64Array,
+  n: number,
+  p: number,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+): void {
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    counts[c]++;
+    for (let j = 0; j < p; j++) sums[c * p + j] += samples[i * p + j];
+  }
 }
 
 /** Nearest centre of each sample (row-major samples) and its squared distance; returns the inertia. */
@@ -262,6 +277,8 @@ function reassign(
   k: number,
   labels: Int32Array,
   bounds: Bounds,
+  sums: Float64Array,
+  counts: Float64Array,
 ): void {
   const { upper, lower, move, half } = bounds;
   let largest = 0;
@@ -283,13 +300,26 @@ function reassign(
   }
   for (let i = 0; i < n; i++) {
     const a = labels[i];
-    upper[i] += move[a];
-    lower[i] -= a === largestAt ? runnerUp : largest;
-    const bound = Math.max(half[a], lower[i]);
-    if (upper[i] <= bound) continue;
-    upper[i] = distanceToCenter(samples, i * p, centers, a * p, p);
-    if (upper[i] <= bound) continue;
+    const u = upper[i] + move[a];
+    const l = lower[i] - (a === largestAt ? runnerUp : largest);
+    upper[i] = u;
+    lower[i] = l;
+    const bound = half[a] > l ? half[a] : l;
+    if (u <= bound) continue;
+    const tight = distanceToCenter(samples, i * p, centers, a * p, p);
+    upper[i] = tight;
+    if (tight <= bound) continue;
     nearestTwo(samples, i, p, centers, k, labels, bounds);
+    const b = labels[i];
+    if (b === a) continue;
+    // Keep the cluster sums current by moving only the samples that changed cluster.
+    counts[a]--;
+    counts[b]++;
+    for (let j = 0; j < p; j++) {
+      const value = samples[i * p + j];
+      sums[a * p + j] -= value;
+      sums[b * p + j] += value;
+    }
   }
 }
 

@@ -56,9 +56,10 @@ export interface TreeSet {
 /** Scratch space reused by every node and every tree of a batch: the split search never allocates. */
 interface Workspace {
   readonly order: Int32Array;
-  readonly values: Float64Array;
+  /** The task's column-major features: split search reads values through the sorted sample ids. */
+  readonly data: Float64Array;
+  readonly rows: number;
   readonly scratchOrder: Int32Array;
-  readonly scratchValues: Float64Array;
   readonly weight: Float64Array;
   readonly weightedTarget: Float64Array;
   readonly target: Float64Array;
@@ -141,9 +142,9 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
   const capacity = nodeCapacity(task.maxDepth, n);
   const ws: Workspace = {
     order: new Int32Array(n * p),
-    values: new Float64Array(n * p),
+    data: task.data,
+    rows: n,
     scratchOrder: new Int32Array(n),
-    scratchValues: new Float64Array(n),
     weight: new Float64Array(n),
     weightedTarget: new Float64Array(n),
     target,
@@ -220,7 +221,7 @@ function growOne(
   random: Random,
 ): { nodes: number; leaves: number } {
   const { rows: n, cols: p, data, classes } = task;
-  const { weight, weightedTarget, target, order, values, constant } = ws;
+  const { weight, weightedTarget, target, order, constant } = ws;
 
   weight.fill(0);
   if (task.bootstrap) {
@@ -239,11 +240,7 @@ function growOne(
     let k = 0;
     for (let r = 0; r < n; r++) {
       const id = sorted[from + r];
-      if (weight[id] > 0) {
-        order[to + k] = id;
-        values[to + k] = data[from + id];
-        k++;
-      }
+      if (weight[id] > 0) order[to + k++] = id;
     }
   }
   for (let j = 0; j < p; j++) ws.candidates[j] = j;
@@ -303,7 +300,11 @@ function growOne(
         ws.candidates[drawn] = f;
         if (constant[flags + f] === 1) continue;
         const offset = f * m;
-        if (values[offset + end - 1] <= values[offset + start] + FEATURE_THRESHOLD) {
+        const column = f * n;
+        if (
+          data[column + order[offset + end - 1]] <=
+          data[column + order[offset + start]] + FEATURE_THRESHOLD
+        ) {
           constant[flags + f] = 1;
           continue;
         }
@@ -334,8 +335,8 @@ function growOne(
 
     const f = best.feature;
     const offset = f * m;
-    const low = values[offset + best.position];
-    const high = values[offset + best.position + 1];
+    const low = data[f * n + order[offset + best.position]];
+    const high = data[f * n + order[offset + best.position + 1]];
     let threshold = (low + high) / 2;
     if (threshold === high || !Number.isFinite(threshold)) threshold = low;
     ws.nodeFeature[id] = f;
@@ -436,7 +437,7 @@ function scanRegression(
   minLeaf: number,
   best: BestSplit,
 ): void {
-  const { order, values, weight, weightedTarget } = ws;
+  const { order, data, rows, weight, weightedTarget } = ws;
   const totalWeight = stats.weight;
   const totalSum = stats.sum;
   let bestProxy = best.proxy;
@@ -444,11 +445,16 @@ function scanRegression(
   let wl = 0;
   let sl = 0;
   const last = end - minLeaf;
+  const column = f * rows;
+  let current = data[column + order[offset + start]];
   for (let k = start; k < end - 1; k++) {
     const id = order[offset + k];
     wl += weight[id];
     sl += weightedTarget[id];
-    if (values[offset + k + 1] <= values[offset + k] + FEATURE_THRESHOLD) continue;
+    const next = data[column + order[offset + k + 1]];
+    const tied = next <= current + FEATURE_THRESHOLD;
+    current = next;
+    if (tied) continue;
     if (k + 1 - start < minLeaf || k + 1 > last) continue;
     const wr = totalWeight - wl;
     const sr = totalSum - sl;
@@ -477,7 +483,7 @@ function scanBinary(
   minLeaf: number,
   best: BestSplit,
 ): void {
-  const { order, values, weight, weightedTarget } = ws;
+  const { order, data, rows, weight, weightedTarget } = ws;
   const totalWeight = stats.weight;
   const totalPositive = stats.sum;
   let bestProxy = best.proxy;
@@ -485,11 +491,16 @@ function scanBinary(
   let wl = 0;
   let pl = 0;
   const last = end - minLeaf;
+  const column = f * rows;
+  let current = data[column + order[offset + start]];
   for (let k = start; k < end - 1; k++) {
     const id = order[offset + k];
     wl += weight[id];
     pl += weightedTarget[id];
-    if (values[offset + k + 1] <= values[offset + k] + FEATURE_THRESHOLD) continue;
+    const next = data[column + order[offset + k + 1]];
+    const tied = next <= current + FEATURE_THRESHOLD;
+    current = next;
+    if (tied) continue;
     if (k + 1 - start < minLeaf || k + 1 > last) continue;
     const wr = totalWeight - wl;
     const pr = totalPositive - pl;
@@ -521,19 +532,24 @@ function scanClassification(
   minLeaf: number,
   best: BestSplit,
 ): void {
-  const { order, values, weight, label, classTotals, classLeft } = ws;
+  const { order, data, rows, weight, label, classTotals, classLeft } = ws;
   const totalWeight = stats.weight;
   let bestProxy = best.proxy;
   let bestPosition = -1;
   let wl = 0;
   classLeft.fill(0);
   const last = end - minLeaf;
+  const column = f * rows;
+  let current = data[column + order[offset + start]];
   for (let k = start; k < end - 1; k++) {
     const id = order[offset + k];
     const w = weight[id];
     wl += w;
     classLeft[label[id]] += w;
-    if (values[offset + k + 1] <= values[offset + k] + FEATURE_THRESHOLD) continue;
+    const next = data[column + order[offset + k + 1]];
+    const tied = next <= current + FEATURE_THRESHOLD;
+    current = next;
+    if (tied) continue;
     if (k + 1 - start < minLeaf || k + 1 > last) continue;
     const wr = totalWeight - wl;
     let left = 0;
@@ -572,14 +588,15 @@ function partition(
   end: number,
   flags: number,
 ): void {
-  const { order, values, goesLeft, scratchOrder, scratchValues, constant } = ws;
+  const { order, data, rows, goesLeft, scratchOrder, constant } = ws;
   const chosen = f * m;
   for (let k = start; k < split; k++) goesLeft[order[chosen + k]] = 1;
   for (let k = split; k < end; k++) goesLeft[order[chosen + k]] = 0;
   for (let j = 0; j < p; j++) {
     if (j === f || constant[flags + j] === 1) continue;
     const offset = j * m;
-    if (values[offset + end - 1] <= values[offset + start] + FEATURE_THRESHOLD) {
+    const column = j * rows;
+    if (data[column + order[offset + end - 1]] <= data[column + order[offset + start]] + FEATURE_THRESHOLD) {
       constant[flags + j] = 1;
       continue;
     }
@@ -587,17 +604,9 @@ function partition(
     let r = 0;
     for (let k = offset + start; k < offset + end; k++) {
       const id = order[k];
-      if (goesLeft[id] === 1) {
-        order[l] = id;
-        values[l] = values[k];
-        l++;
-      } else {
-        scratchOrder[r] = id;
-        scratchValues[r] = values[k];
-        r++;
-      }
+      if (goesLeft[id] === 1) order[l++] = id;
+      else scratchOrder[r++] = id;
     }
     order.set(scratchOrder.subarray(0, r), l);
-    values.set(scratchValues.subarray(0, r), l);
   }
 }
