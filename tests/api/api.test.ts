@@ -367,6 +367,26 @@ describeEachDialect('API on an empty database', (database) => {
 });
 
 describe('API error handler', () => {
+  it('rate limits unknown paths per address', async () => {
+    const { createTestDatabase } = await import('../helpers/databases.js');
+    const database = await createTestDatabase('sqlite');
+    const test = await buildTestApp(database.handle);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 125; i++) {
+        statuses.push((await test.app.inject({ method: 'GET', url: `/probe-${i}` })).statusCode);
+      }
+      expect(statuses.filter((s) => s === 404)).toHaveLength(120);
+      const limited = await test.app.inject({ method: 'GET', url: '/one-more' });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('60');
+      expect((await test.app.inject({ method: 'GET', url: '/api/summary' })).statusCode).toBe(200);
+    } finally {
+      await test.app.close();
+      await database.drop();
+    }
+  });
+
   it('hides 5xx details from the client and logs them', async () => {
     const { createTestDatabase } = await import('../helpers/databases.js');
     const database = await createTestDatabase('sqlite');

@@ -24,12 +24,33 @@ function describeValidation(error: FastifyError): string {
   return `Invalid ${place} "${name}": ${issue.message}`;
 }
 
+/** At most `limit` calls per key in each window; the counts start afresh with every window. */
+function createWindowLimiter(limit: number, windowMs: number) {
+  let windowStart = Date.now();
+  let counts = new Map<string, number>();
+  return (key: string): boolean => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      windowStart = now;
+      counts = new Map();
+    }
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    return count <= limit;
+  };
+}
+
 /**
  * The one error handler: 4xx answers tell the client what to fix; 5xx answers say only that
  * something failed, and the details go to the log (an HttpError is a message written for the
  * client, whatever its status). Unknown paths answer JSON 404.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  options: { notFoundPerMinute?: number } = {},
+): void {
+  const allowNotFound = createWindowLimiter(options.notFoundPerMinute ?? 120, 60_000);
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       return reply.code(400).send(errorBody(400, describeValidation(error)));
@@ -48,7 +69,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .send(errorBody(statusCode, 'The server could not answer this request; the details are in its log.'));
   });
 
+  // Scanners probe thousands of paths: past the limit an address gets 429 and no log line per probe.
   app.setNotFoundHandler((request, reply) => {
+    if (!allowNotFound(request.ip)) {
+      return reply
+        .code(429)
+        .header('retry-after', '60')
+        .send(
+          errorBody(429, 'Too many requests for unknown paths from this address; try again in a minute.'),
+        );
+    }
     request.log.info({ method: request.method, url: request.url }, 'route not found');
     return reply
       .code(404)
