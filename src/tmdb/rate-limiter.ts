@@ -16,55 +16,93 @@ export interface TokenBucketOptions {
    */
   capacity?: number;
   /**
-   * Share of the rate held back, 2% by default: our clock and the server's disagree by the time a
-   * request spends in the event loop and on the wire, and that jitter must not push one of the
+   * Share held back, 2% by default: requests are spaced as for a 2% lower rate and `rate` of them
+   * fill a window of 1.02 s, not 1 s. A request still spends a few milliseconds in our event loop
+   * and on the wire before the server counts it, and that jitter must not push one of the
    * server's one-second windows over its limit (a 429 costs a whole Retry-After).
    */
   headroom?: number;
   now?: () => number;
 }
 
+interface Waiter {
+  requestedAt: number;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 /**
- * A token bucket in its "virtual scheduling" form (GCRA): each caller reserves the next free slot
- * on a timeline spaced 1/rate apart and sleeps until it. Slots are fixed when reserved, so a timer
- * that fires a little late does not push every later request back: the long-run rate stays exact,
- * and the headroom keeps the short-run spacing safe.
+ * A token bucket in its "virtual scheduling" form (GCRA), plus a log of when requests really left.
+ * The schedule spaces requests 1/rate apart and, while callers queue, advances by exactly that
+ * much per request, so timers that fire late cost nothing in the long run. A late timer does make
+ * the next requests leave closer together, though (an event loop busy for 30 ms lets two go at
+ * once), so each request also waits until the one `rate` places before it left more than a
+ * (headroom-widened) second ago: no one-second window ever holds more than `rate` requests.
  */
 export class TokenBucketRateLimiter implements RateLimiter {
   private readonly intervalMs: number;
   private readonly burstMs: number;
+  private readonly windowMs: number;
   private readonly now: () => number;
-  /** When the next slot falls due (theoretical arrival time). */
-  private nextSlot: number;
+  /** When the next slot falls due on the schedule (theoretical arrival time). */
+  private nextSlot = Number.NEGATIVE_INFINITY;
+  /** Release times of the last `perWindow` requests, oldest first. */
+  private readonly released: number[] = [];
+  private readonly perWindow: number;
+  private readonly queue: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
+    const headroom = options.headroom ?? 0.02;
     const capacity = Math.max(1, Math.floor(options.capacity ?? 1));
-    this.intervalMs = 1000 / (options.ratePerSecond * (1 - (options.headroom ?? 0.02)));
+    this.intervalMs = (1000 * (1 + headroom)) / options.ratePerSecond;
     this.burstMs = (capacity - 1) * this.intervalMs;
+    this.windowMs = 1000 * (1 + headroom);
+    this.perWindow = Math.max(1, Math.floor(options.ratePerSecond));
     this.now = options.now ?? (() => performance.now());
-    this.nextSlot = this.now();
   }
 
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const now = this.now();
-    const slot = Math.max(this.nextSlot, now);
-    this.nextSlot = slot + this.intervalMs;
-    const wait = slot - this.burstMs - now;
-    if (wait <= 0) return Promise.resolve();
-    // An abort gives up the reserved slot: the schedule only ever errs on the slow side.
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, wait);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter: Waiter = { requestedAt: this.now(), resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const index = this.queue.indexOf(waiter);
+          if (index >= 0) this.queue.splice(index, 1);
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
     });
+  }
+
+  private pump(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0) {
+      const head = this.queue[0];
+      const now = this.now();
+      const slot = Math.max(this.nextSlot, head.requestedAt);
+      const windowFull = this.released.length >= this.perWindow;
+      const due = Math.max(slot - this.burstMs, windowFull ? this.released[0] + this.windowMs : slot);
+      if (now < due) {
+        this.timer = setTimeout(() => this.pump(), Math.ceil(due - now));
+        return;
+      }
+      this.queue.shift();
+      this.nextSlot = slot + this.intervalMs;
+      this.released.push(now);
+      if (this.released.length > this.perWindow) this.released.shift();
+      if (head.onAbort) head.signal?.removeEventListener('abort', head.onAbort);
+      head.resolve();
+    }
   }
 }
 

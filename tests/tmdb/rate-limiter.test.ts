@@ -44,13 +44,18 @@ describe('TokenBucketRateLimiter', () => {
   });
 
   it('keeps to its schedule when a timer fires late instead of pushing every later slot back', async () => {
-    let clock = 0;
-    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 10, headroom: 0, now: () => clock });
+    // `late` makes the limiter's clock run ahead of the fake timers, as when a timer fires late.
+    let late = 0;
+    const limiter = new TokenBucketRateLimiter({
+      ratePerSecond: 10,
+      headroom: 0,
+      now: () => Date.now() + late,
+    });
     await limiter.acquire();
     const second = limiter.acquire();
     // The second slot was due at 100 ms; its timer fires at 130 ms.
-    clock = 130;
-    await vi.advanceTimersByTimeAsync(130);
+    late = 30;
+    await vi.advanceTimersByTimeAsync(100);
     await second;
     let thirdIn = false;
     const third = limiter.acquire().then(() => {
@@ -61,6 +66,27 @@ describe('TokenBucketRateLimiter', () => {
     await vi.advanceTimersByTimeAsync(1);
     await third;
     expect(thirdIn).toBe(true);
+  });
+
+  it('holds back a request that would make a one-second window hold more than the rate', async () => {
+    let late = 0;
+    const start = Date.now();
+    const clock = () => Date.now() - start + late;
+    const limiter = new TokenBucketRateLimiter({ ratePerSecond: 2, headroom: 0, now: clock });
+    const granted: number[] = [];
+    const all = Array.from({ length: 4 }, () => limiter.acquire().then(() => granted.push(clock())));
+    await vi.advanceTimersByTimeAsync(0);
+    // The second request's timer (due at 500) fires at 800; the third goes on schedule at 1000.
+    late = 300;
+    await vi.advanceTimersByTimeAsync(700);
+    expect(granted).toEqual([0, 800, 1000]);
+    // On the schedule the fourth is due at 1500, but 800, 1000 and 1500 would be three within a
+    // second at a rate of two: it waits until the one at 800 is a second old.
+    await vi.advanceTimersByTimeAsync(799);
+    expect(granted).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(all);
+    expect(granted).toEqual([0, 800, 1000, 1800]);
   });
 });
 
