@@ -12,6 +12,12 @@ import { createPredictionsTable } from './predictions-table.js';
 import { renderError, renderRefreshed, renderStatus } from './status.js';
 
 const DEFAULT_INTERVAL_MS = 30_000;
+/** While a collection or training runs, results are minutes away at most: look more often. */
+const BUSY_INTERVAL_MS = 3_000;
+
+function isBusy(status) {
+  return status?.last_collection?.status === 'running' || status?.last_training?.status === 'running';
+}
 
 function card(view) {
   return document.querySelector(`[data-view="${view}"]`);
@@ -73,6 +79,7 @@ function createDashboard(views) {
     renderStatus(status);
     views.topFilms.update(summary, emptyMessage(summary));
     await refreshModel(status);
+    return status;
   };
 }
 
@@ -84,14 +91,16 @@ async function start() {
 
   async function tick() {
     clearTimeout(timer);
+    let delay = intervalMs;
     try {
-      await refresh();
+      const status = await refresh();
+      if (isBusy(status)) delay = Math.min(intervalMs, BUSY_INTERVAL_MS);
       renderError(null);
       renderRefreshed(new Date(), intervalMs);
     } catch (error) {
       renderError(error instanceof Error ? error.message : String(error));
     }
-    timer = setTimeout(tick, intervalMs);
+    timer = setTimeout(tick, delay);
   }
 
   // A tab in the background does not poll; coming back refreshes at once.
