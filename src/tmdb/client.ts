@@ -98,6 +98,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   const stats: TmdbClientStats = { apiCalls: 0, retries: 0, rateLimited: 0, hedges: 0 };
   const latencies: number[] = [];
   let latencyCursor = 0;
+  let pausedUntil = 0;
   let authError: TmdbAuthError | undefined;
   // Aborted on the first 401 so that every queued and open request ends at once.
   const stop = new AbortController();
@@ -146,6 +147,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   ): Promise<Outcome<T>> {
     const release = await semaphore.acquire(signal);
     try {
+      await sleep(pausedUntil - performance.now(), signal);
       await options.rateLimiter.acquire(signal);
       stats.apiCalls += 1;
       onSent();
@@ -273,13 +275,12 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
         }
         reason = outcome.reason;
         if (attemptNo === maxAttempts) break;
-        // The refused request waits as long as TMDB asks. The others go on: the token bucket
-        // already keeps them under the rate, and a 429 from jitter at the edge of a one-second
-        // window is no reason to leave a whole second of the budget unused.
-        const delay =
-          outcome.retryAfterMs === undefined
-            ? backoff(attemptNo)
-            : outcome.retryAfterMs + random() * backoffBaseMs;
+        let delay = backoff(attemptNo);
+        if (outcome.retryAfterMs !== undefined) {
+          // Retry-After speaks for the whole client, not just this request: hold everything back.
+          pausedUntil = Math.max(pausedUntil, performance.now() + outcome.retryAfterMs);
+          delay = outcome.retryAfterMs + random() * backoffBaseMs;
+        }
         stats.retries += 1;
         log.debug({ path, attempt: attemptNo, reason, delayMs: Math.round(delay) }, 'TMDB request retried');
         await sleep(delay, signal);
