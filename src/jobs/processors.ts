@@ -1,0 +1,44 @@
+import type { Config } from '../config/index.js';
+import type { Logger } from '../config/logger.js';
+import type { DatabaseHandle } from '../db/index.js';
+import { ingestWithConfig } from '../ingest/source.js';
+import type { RateLimiter } from '../tmdb/rate-limiter.js';
+import { runTraining } from '../training/index.js';
+import type { JobProcessors } from './types.js';
+
+export interface ProcessorDeps {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  /** The scaled shape's Redis bucket; omitted, each run has a bucket of its own. */
+  rateLimiter?: RateLimiter;
+}
+
+/** The work behind each job kind, for either adapter. */
+export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
+  const { config, logger, database, rateLimiter } = deps;
+  return {
+    ingest: (options, report, signal, job) =>
+      ingestWithConfig(
+        { config, logger, database, rateLimiter },
+        {
+          fromYear: options.from,
+          toYear: options.to,
+          maxPagesPerYear: options.pages,
+          // Recorded on the run row: the runs of one job, resumed or not, are told apart from others.
+          jobId: job.id,
+          signal,
+          onProgress: (progress) =>
+            report({ ...progress, message: `${progress.pagesDone}/${progress.pagesPlanned} pages` }),
+        },
+      ),
+    train: (report, signal, job) =>
+      runTraining({
+        db: database.db,
+        logger,
+        jobId: job.id,
+        signal,
+        onStep: (step) => report({ message: step }),
+      }),
+  };
+}
