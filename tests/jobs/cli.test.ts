@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/config/logger.js';
+import { createBullmqJobRunner } from '../../src/jobs/bullmq.js';
 import { runCli } from '../helpers/cli.js';
 import { describeWithRedis } from '../helpers/redis.js';
 
@@ -38,6 +42,14 @@ describe('worker and scheduler commands: bad input', () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('TRAIN_SCHEDULE');
+  });
+
+  it('ingest --enqueue: without REDIS_URL it says so and exits with 2', async () => {
+    const database = `sqlite:${join(mkdtempSync(join(tmpdir(), 'horrorcast-jobs-')), 'h.db')}`;
+    const { code, stderr } = await runCli(['ingest', '--enqueue'], { DATABASE_URL: database });
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('REDIS_URL');
   });
 });
 
@@ -82,5 +94,32 @@ describeWithRedis('horrorcast scheduler', (redis) => {
 
     for (const scheduler of schedulers) scheduler.child.kill('SIGTERM');
     expect(await Promise.all(schedulers.map((scheduler) => scheduler.exited))).toEqual([0, 0]);
+  });
+
+  it('ingest|train --enqueue hand the job to the queue; a second request joins the first', async () => {
+    const prefix = `${redis().prefix}:enqueue`;
+    const env = {
+      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'horrorcast-jobs-')), 'h.db')}`,
+      REDIS_URL: redis().url,
+      REDIS_PREFIX: prefix,
+    };
+    const first = await runCli(['ingest', '--enqueue', '--from', '2020', '--to', '2021', '--json'], env);
+    expect(first.code).toBe(0);
+    const queued = JSON.parse(first.stdout);
+    expect(queued).toEqual({ id: expect.stringMatching(/^ingest-/), deduplicated: false });
+    const again = await runCli(['ingest', '--enqueue', '--json'], env);
+    expect(JSON.parse(again.stdout)).toEqual({ id: queued.id, deduplicated: true });
+    const train = await runCli(['train', '--enqueue'], env);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/^training queued as job train-\S+; a worker will pick it up\n$/);
+
+    const runner = createBullmqJobRunner({
+      url: redis().url,
+      prefix,
+      logger: createLogger({ level: 'silent' }),
+      timetable: { ingest: '0 3 * * *', train: '0 * * * *' },
+    });
+    expect(await runner.getJob(queued.id)).toMatchObject({ id: queued.id, kind: 'ingest', state: 'queued' });
+    await runner.close();
   });
 });

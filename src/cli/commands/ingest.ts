@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { IngestRunFailedError, ingestWithConfig } from '../../ingest/index.js';
 import type { IngestProgress } from '../../ingest/types.js';
+import { describeEnqueued, enqueueFromCli } from '../../jobs/enqueue.js';
 import { TmdbAuthError } from '../../tmdb/errors.js';
 import { createContext } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -12,6 +13,7 @@ interface IngestCliOptions {
   to?: number;
   pages?: number;
   json?: boolean;
+  enqueue?: boolean;
 }
 
 export function ingestCommand(): Command {
@@ -29,6 +31,7 @@ export function ingestCommand(): Command {
       parseInteger('--pages', 1, 500),
     )
     .option('--json', 'print one JSON object with the counts and seconds')
+    .option('--enqueue', 'queue the collection for a worker (REDIS_URL) instead of running it here')
     .action(
       action(async (options: IngestCliOptions) => {
         const context = await createContext();
@@ -37,6 +40,21 @@ export function ingestCommand(): Command {
         if (toYear < fromYear) {
           await context.close();
           throw new CommandError(`--to (${toYear}) is before --from (${fromYear})`, 2);
+        }
+        if (options.enqueue) {
+          try {
+            const queued = await enqueueFromCli(context.config, context.logger, 'ingest', {
+              from: options.from,
+              to: options.to,
+              pages: options.pages,
+            });
+            process.stdout.write(
+              `${options.json ? JSON.stringify(queued) : describeEnqueued('ingest', queued)}\n`,
+            );
+            return;
+          } finally {
+            await context.close();
+          }
         }
         const bar = process.stdout.isTTY && !options.json ? progressBar() : undefined;
         // Ctrl-C ends the run cleanly: the run row says "cancelled" instead of staying "running".

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { describeEnqueued, enqueueFromCli } from '../../jobs/enqueue.js';
 import { runTraining, TrainingError } from '../../training/index.js';
 import { createContext } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -11,10 +12,18 @@ export function trainCommand(): Command {
       '--json',
       'print one JSON object with every metric (single split and 5-fold) and seconds per model',
     )
+    .option('--enqueue', 'queue the training for a worker (REDIS_URL) instead of running it here')
     .action(
-      action(async (options: { json?: boolean }) => {
+      action(async (options: { json?: boolean; enqueue?: boolean }) => {
         const context = await createContext();
         try {
+          if (options.enqueue) {
+            const queued = await enqueueFromCli(context.config, context.logger, 'train');
+            process.stdout.write(
+              `${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`,
+            );
+            return;
+          }
           const summary = await runTraining({ db: context.database.db, logger: context.logger });
           if (options.json) {
             process.stdout.write(`${JSON.stringify(summary)}\n`);
