@@ -78,6 +78,8 @@ type Outcome<T> =
   | { kind: 'fail'; error: Error };
 
 const LATENCY_SAMPLES = 200;
+/** Two 429s closer than this are not jitter. */
+const REPEATED_429_MS = 3_000;
 
 export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -88,7 +90,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   const backoffBaseMs = options.backoffBaseMs ?? 200;
   const backoffMaxMs = options.backoffMaxMs ?? 8_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-  const hedge = options.hedge ?? { minMs: 1_000, maxMs: Math.min(5_000, timeoutMs / 2) };
+  const hedge = options.hedge ?? { minMs: 500, maxMs: Math.min(5_000, timeoutMs / 2) };
   const semaphore = new Semaphore(options.concurrency ?? 20);
   const authMode = detectAuthMode(options.apiKey);
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -99,6 +101,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   const latencies: number[] = [];
   let latencyCursor = 0;
   let pausedUntil = 0;
+  let last429At = Number.NEGATIVE_INFINITY;
   let authError: TmdbAuthError | undefined;
   // Aborted on the first 401 so that every queued and open request ends at once.
   const stop = new AbortController();
@@ -277,9 +280,14 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
         if (attemptNo === maxAttempts) break;
         let delay = backoff(attemptNo);
         if (outcome.retryAfterMs !== undefined) {
-          // Retry-After speaks for the whole client, not just this request: hold everything back.
-          pausedUntil = Math.max(pausedUntil, performance.now() + outcome.retryAfterMs);
           delay = outcome.retryAfterMs + random() * backoffBaseMs;
+          // A lone 429 is jitter between our clock and the server's at the edge of a one-second
+          // window: the bucket keeps the others under the rate, so only this request waits. A
+          // second one soon after means we really are too fast, and then everything waits.
+          const now = performance.now();
+          if (now - last429At < REPEATED_429_MS)
+            pausedUntil = Math.max(pausedUntil, now + outcome.retryAfterMs);
+          last429At = now;
         }
         stats.retries += 1;
         log.debug({ path, attempt: attemptNo, reason, delayMs: Math.round(delay) }, 'TMDB request retried');
