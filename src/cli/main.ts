@@ -22,4 +22,11 @@ const program = new Command('horrorcast')
   .addCommand(migrateCommand())
   .addCommand(statusCommand());
 
+/** Usage errors (unknown option, bad option value) exit with 2 like other bad input; help exits 0. */
+for (const command of [program, ...program.commands]) {
+  command.exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+}
+
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import { readEnvironment } from '../config/index.js';
 import { CommandError, describeError, exitCodeFor } from './errors.js';
 
@@ -30,11 +31,12 @@ export function notYetAvailable(command: string, capability: string) {
   });
 }
 
+/** An option parser; commander reports its error as a usage error (one line, exit code 2: see main.ts). */
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new CommandError(`${name} expects an integer between ${min} and ${max}, got "${value}"`, 2);
+      throw new InvalidArgumentError(`${name} expects an integer between ${min} and ${max}.`);
     }
     return parsed;
   };

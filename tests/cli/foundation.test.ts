@@ -34,6 +34,13 @@ describe('horrorcast CLI', () => {
     expect(stderr).toContain('DATABASE_URL');
   });
 
+  it('rejects a bad option value with one line and exit code 2', async () => {
+    const { code, stderr } = await runCli(['ingest', '--pages', 'many']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('--pages expects an integer between 1 and 500');
+  });
+
   it('reports an unreachable database in one line with host, port and what failed', async () => {
     const { code, stderr } = await runCli(['status'], {
       DATABASE_URL: 'mysql://root:hunter22@127.0.0.1:1/none',
