@@ -5,12 +5,12 @@ import { buildApp } from '../../api/app.js';
 import { usesDemoData } from '../../config/index.js';
 import { countMovies } from '../../db/movies.js';
 import { latestIngestRun, latestSucceededTrainRun } from '../../db/runs.js';
-import { ingestWithConfig } from '../../ingest/source.js';
 import { createBullmqJobRunner } from '../../jobs/bullmq.js';
 import { createInProcessJobRunner, type InProcessJobRunner } from '../../jobs/in-process.js';
+import { createJobProcessors } from '../../jobs/processors.js';
+import { onShutdown } from '../../jobs/shutdown.js';
 import { timetableOf } from '../../jobs/timetable.js';
-import type { JobProcessors, JobRunner } from '../../jobs/types.js';
-import { runTraining } from '../../training/run.js';
+import type { JobRunner } from '../../jobs/types.js';
 import { type AppContext, createContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { action } from '../run.js';
@@ -36,36 +36,6 @@ export interface RunningServer {
   /** Settles when the start-up collection and training are done (at once when none was needed). */
   bootstrapped: Promise<void>;
   close(): Promise<void>;
-}
-
-/** The work behind the job kinds, for the in-process runner. */
-export function embeddedProcessors(context: AppContext): JobProcessors {
-  const { config, logger, database } = context;
-  return {
-    async ingest(options, report, signal, job) {
-      return ingestWithConfig(
-        { config, logger, database },
-        {
-          fromYear: options.from,
-          toYear: options.to,
-          maxPagesPerYear: options.pages,
-          jobId: job.id,
-          signal,
-          onProgress: (progress) =>
-            report({ ...progress, message: `${progress.pagesDone}/${progress.pagesPlanned} pages` }),
-        },
-      );
-    },
-    async train(report, signal, job) {
-      return runTraining({
-        db: database.db,
-        logger,
-        jobId: job.id,
-        signal,
-        onStep: (step) => report({ message: step }),
-      });
-    },
-  };
 }
 
 /**
@@ -104,7 +74,7 @@ export async function startServer(context: AppContext, options: ServeOptions): P
   let inProcess: InProcessJobRunner | undefined;
   if (options.embedded) {
     inProcess = createInProcessJobRunner({
-      processors: embeddedProcessors(context),
+      processors: createJobProcessors({ config, logger, database: context.database }),
       logger,
       timetable: timetableOf(config),
     });
@@ -195,20 +165,14 @@ export function serveCommand(): Command {
           await context.close();
           throw error;
         }
-        await new Promise<void>((resolve) => {
-          const stop = (signal: NodeJS.Signals) => {
-            context.logger.info({ signal }, 'shutting down');
-            process.once(signal, () => {
-              context.logger.warn({ signal }, 'second signal: exiting at once');
-              process.exit(130);
-            });
-            resolve();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        await server.close();
-        await context.close();
+        const shutdown = onShutdown(context.logger);
+        await shutdown.requested;
+        try {
+          await server.close();
+          await context.close();
+        } finally {
+          shutdown.dispose();
+        }
         context.logger.info('stopped');
       }),
     );
