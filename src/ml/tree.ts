@@ -53,12 +53,80 @@ export interface TreeSet {
   readonly importances: Float64Array;
 }
 
+/**
+ * Features with at most this many distinct values are searched through an exact per-value
+ * histogram: one pass over the node's samples in any order, then a scan of the values. Every
+ * boundary between two distinct values is still a candidate, so the split is the same exact split
+ * as a scan of sorted samples, but no sorted list has to be kept for the feature.
+ */
+export const MAX_HISTOGRAM_VALUES = 256;
+
+/** How each feature is searched, shared by every tree of a task. */
+export interface FeatureIndex {
+  /** Distinct values of each histogram feature, ascending; empty for sorted features. */
+  readonly distinct: Float64Array[];
+  /** Per histogram feature, the rank of each sample's value in `distinct` (column-major, rows × cols). */
+  readonly codes: Uint16Array;
+  /** Per sorted feature (more distinct values), sample ids in ascending value order; empty otherwise. */
+  readonly sorted: Int32Array[];
+}
+
+/** Splits features into histogram features and sorted features, and indexes both. */
+export function indexFeatures(rows: number, cols: number, data: Float64Array): FeatureIndex {
+  const codes = new Uint16Array(rows * cols);
+  const distinct: Float64Array[] = [];
+  const sorted: Int32Array[] = [];
+  const values = new Float64Array(rows);
+  const rank = new Int32Array(rows);
+  for (let j = 0; j < cols; j++) {
+    const offset = j * rows;
+    values.set(data.subarray(offset, offset + rows));
+    values.sort();
+    let unique = 0;
+    for (let i = 0; i < rows; i++) {
+      if (i === 0 || values[i] !== values[unique - 1]) values[unique++] = values[i];
+    }
+    for (let i = 0; i < rows; i++) {
+      const value = data[offset + i];
+      let lo = 0;
+      let hi = unique - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (values[mid] < value) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[i] = lo;
+    }
+    if (unique <= MAX_HISTOGRAM_VALUES) {
+      for (let i = 0; i < rows; i++) codes[offset + i] = rank[i];
+      distinct.push(values.slice(0, unique));
+      sorted.push(new Int32Array(0));
+    } else {
+      // A counting sort by rank: ascending values, ties in sample order.
+      const start = new Int32Array(unique + 1);
+      for (let i = 0; i < rows; i++) start[rank[i] + 1]++;
+      for (let r = 0; r < unique; r++) start[r + 1] += start[r];
+      const order = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) order[start[rank[i]]++] = i;
+      distinct.push(new Float64Array(0));
+      sorted.push(order);
+    }
+  }
+  return { distinct, codes, sorted };
+}
+
 /** Scratch space reused by every node and every tree of a batch: the split search never allocates. */
 interface Workspace {
-  readonly order: Int32Array;
-  /** The task's column-major features: split search reads values through the sorted sample ids. */
-  readonly data: Float64Array;
   readonly rows: number;
+  readonly data: Float64Array;
+  readonly index: FeatureIndex;
+  /** Sample lists, `lists` of them, each m long: list 0 holds the node's samples, then one per sorted feature. */
+  readonly order: Int32Array;
+  /** List of each sorted feature; -1 for histogram features. */
+  readonly listOf: Int32Array;
+  /** Feature of each list; -1 for list 0. */
+  readonly featureOf: Int32Array;
+  readonly lists: number;
   readonly scratchOrder: Int32Array;
   readonly weight: Float64Array;
   readonly weightedTarget: Float64Array;
@@ -67,6 +135,12 @@ interface Workspace {
   readonly goesLeft: Uint8Array;
   readonly classTotals: Float64Array;
   readonly classLeft: Float64Array;
+  readonly binWeight: Float64Array;
+  readonly binSum: Float64Array;
+  readonly binCount: Int32Array;
+  /** Per bin and class (bins × classes), for more than two classes. */
+  readonly binClass: Float64Array;
+  readonly touched: Int32Array;
   readonly candidates: Int32Array;
   readonly stack: Int32Array;
   readonly constant: Uint8Array;
@@ -75,6 +149,8 @@ interface Workspace {
   readonly nodeChild: Int32Array;
   readonly leafValues: Float64Array;
   readonly importance: Float64Array;
+  /** Whole-node histograms, when most features are searched at every node. */
+  readonly histograms: Histograms | undefined;
 }
 
 interface NodeStats {
@@ -86,8 +162,12 @@ interface NodeStats {
 
 interface BestSplit {
   feature: number;
+  /** Sorted feature: last position of the left part in its list. Histogram feature: last code on the left. */
   position: number;
   proxy: number;
+  /** The feature values on either side of the split: the threshold lies half-way. */
+  low: number;
+  high: number;
 }
 
 /** The maximum number of nodes a tree can have given its depth limit and sample count. */
@@ -97,53 +177,32 @@ function nodeCapacity(maxDepth: number, samples: number): number {
   return Math.min(bySamples, 2 ** (maxDepth + 1) - 1);
 }
 
-/**
- * Sample indices sorted by each feature (ties by index), column-major like the features. The
- * values are sorted natively and each sample is then placed by its rank (a counting sort), which is
- * several times faster than sorting indices with a comparator.
- */
-export function presort(rows: number, cols: number, data: Float64Array): Int32Array {
-  const sorted = new Int32Array(rows * cols);
-  const distinct = new Float64Array(rows);
-  const rank = new Int32Array(rows);
-  const start = new Int32Array(rows + 1);
-  for (let j = 0; j < cols; j++) {
-    const offset = j * rows;
-    distinct.set(data.subarray(offset, offset + rows));
-    distinct.sort();
-    let unique = 0;
-    for (let i = 0; i < rows; i++) {
-      if (i === 0 || distinct[i] !== distinct[unique - 1]) distinct[unique++] = distinct[i];
-    }
-    start.fill(0, 0, unique + 1);
-    for (let i = 0; i < rows; i++) {
-      const value = data[offset + i];
-      let lo = 0;
-      let hi = unique - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (distinct[mid] < value) lo = mid + 1;
-        else hi = mid;
-      }
-      rank[i] = lo;
-      start[lo + 1]++;
-    }
-    for (let r = 0; r < unique; r++) start[r + 1] += start[r];
-    for (let i = 0; i < rows; i++) sorted[offset + start[rank[i]]++] = i;
-  }
-  return sorted;
-}
-
-export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
-  const { rows: n, cols: p, data, target, seeds, classes } = task;
+export function growTrees(task: GrowTask, featureIndex?: FeatureIndex): TreeSet {
+  const { rows: n, cols: p, target, seeds, classes } = task;
   if (n < 1) throw new RangeError('cannot grow a tree on no samples');
-  const sorted = sortedIndex ?? presort(n, p, data);
+  const index = featureIndex ?? indexFeatures(n, p, task.data);
+  const listOf = new Int32Array(p).fill(-1);
+  const featureOf = new Int32Array(p + 1).fill(-1);
+  let lists = 1;
+  for (let j = 0; j < p; j++) {
+    if (index.sorted[j].length === 0) continue;
+    featureOf[lists] = j;
+    listOf[j] = lists++;
+  }
   const outputs = classes === 0 ? 1 : classes;
   const capacity = nodeCapacity(task.maxDepth, n);
+  const histogramFeatures = index.distinct.filter((values) => values.length > 0).length;
+  // Whole-node histograms pay off when a node searches most of its features (regression's default).
+  const withHistograms = classes <= 2 && histogramFeatures > 0 && task.maxFeatures * 2 >= histogramFeatures;
+  const slots = 2 * (Math.min(task.maxDepth, 30) + 2);
   const ws: Workspace = {
-    order: new Int32Array(n * p),
-    data: task.data,
     rows: n,
+    data: task.data,
+    index,
+    order: new Int32Array(n * lists),
+    listOf,
+    featureOf,
+    lists,
     scratchOrder: new Int32Array(n),
     weight: new Float64Array(n),
     weightedTarget: new Float64Array(n),
@@ -152,6 +211,11 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
     goesLeft: new Uint8Array(n),
     classTotals: new Float64Array(Math.max(classes, 1)),
     classLeft: new Float64Array(Math.max(classes, 1)),
+    binWeight: new Float64Array(MAX_HISTOGRAM_VALUES),
+    binSum: new Float64Array(MAX_HISTOGRAM_VALUES),
+    binCount: new Int32Array(MAX_HISTOGRAM_VALUES),
+    binClass: new Float64Array(classes > 2 ? MAX_HISTOGRAM_VALUES * classes : 0),
+    touched: new Int32Array(MAX_HISTOGRAM_VALUES),
     candidates: new Int32Array(p),
     stack: new Int32Array(STACK_FIELDS * (capacity + 2)),
     constant: new Uint8Array(p * (Math.min(task.maxDepth, n) + 2)),
@@ -160,6 +224,7 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
     nodeChild: new Int32Array(capacity),
     leafValues: new Float64Array(capacity * outputs),
     importance: new Float64Array(p),
+    histograms: withHistograms ? createHistograms(index, slots) : undefined,
   };
   if (classes > 0) for (let i = 0; i < n; i++) ws.label[i] = target[i];
 
@@ -174,7 +239,7 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
   }> = [];
   for (let t = 0; t < seeds.length; t++) {
     const random = createRandom(seeds[t]);
-    const { nodes, leaves } = growOne(task, sorted, ws, random);
+    const { nodes, leaves } = growOne(task, ws, random);
     nodeOffsets[t + 1] = nodeOffsets[t] + nodes;
     leafOffsets[t + 1] = leafOffsets[t] + leaves;
     parts.push({
@@ -213,15 +278,194 @@ export function growTrees(task: GrowTask, sortedIndex?: Int32Array): TreeSet {
 
 const STACK_FIELDS = 5;
 
-/** Grows one tree into the workspace's node arrays; returns how many nodes and leaves it has. */
-function growOne(
-  task: GrowTask,
-  sorted: Int32Array,
+/**
+ * Histograms of whole nodes, for searches that look at most features at every node (regression).
+ * A split passes over its smaller child only; the larger child's histogram is the parent's minus
+ * the smaller one's, so each level costs at most half a pass over the samples (LightGBM's trick,
+ * here over exact per-value bins). Small nodes fall back to per-feature passes over their samples.
+ */
+interface Histograms {
+  readonly weight: Float64Array;
+  readonly sum: Float64Array;
+  readonly count: Int32Array;
+  /** Bins of all histogram features, laid end to end: feature f starts at offset[f]. */
+  readonly offset: Int32Array;
+  readonly width: number;
+  readonly free: Int32Array;
+  available: number;
+  readonly laneWeight: Float64Array;
+  readonly laneSum: Float64Array;
+  readonly laneCount: Int32Array;
+}
+
+function createHistograms(index: FeatureIndex, slots: number): Histograms {
+  const offset = new Int32Array(index.distinct.length);
+  let width = 0;
+  index.distinct.forEach((values, f) => {
+    offset[f] = width;
+    width += values.length;
+  });
+  const free = new Int32Array(slots);
+  for (let s = 0; s < slots; s++) free[s] = slots - 1 - s;
+  return {
+    weight: new Float64Array(slots * width),
+    sum: new Float64Array(slots * width),
+    count: new Int32Array(slots * width),
+    offset,
+    width,
+    free,
+    available: slots,
+    laneWeight: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
+    laneSum: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
+    laneCount: new Int32Array(4 * MAX_HISTOGRAM_VALUES),
+  };
+}
+
+function takeSlot(h: Histograms): number {
+  return h.available > 0 ? h.free[--h.available] : -1;
+}
+
+function releaseSlot(h: Histograms, slot: number): void {
+  if (slot >= 0) h.free[h.available++] = slot;
+}
+
+/** Fills a slot from the samples order[start, end) for every histogram feature. */
+function fillSlot(ws: Workspace, h: Histograms, slot: number, start: number, end: number): void {
+  const { order, rows, weight, weightedTarget } = ws;
+  const codes = ws.index.codes;
+  const base = slot * h.width;
+  h.weight.fill(0, base, base + h.width);
+  h.sum.fill(0, base, base + h.width);
+  h.count.fill(0, base, base + h.width);
+  let totalWeight = 0;
+  let totalSum = 0;
+  for (let k = start; k < end; k++) {
+    const id = order[k];
+    totalWeight += weight[id];
+    totalSum += weightedTarget[id];
+  }
+  const distinct = ws.index.distinct;
+  for (let f = 0; f < distinct.length; f++) {
+    const bins = distinct[f].length;
+    if (bins === 0) continue;
+    const column = f * rows;
+    const at = base + h.offset[f];
+    if (bins === 2) {
+      // A flag: sum its upper value in registers and take the lower as the rest, instead of
+      // adding into the same two memory cells over and over.
+      let upperWeight = 0;
+      let upperSum = 0;
+      let upperCount = 0;
+      for (let k = start; k < end; k++) {
+        const id = order[k];
+        const code = codes[column + id];
+        upperCount += code;
+        upperWeight += code * weight[id];
+        upperSum += code * weightedTarget[id];
+      }
+      h.count[at] = end - start - upperCount;
+      h.weight[at] = totalWeight - upperWeight;
+      h.sum[at] = totalSum - upperSum;
+      h.count[at + 1] = upperCount;
+      h.weight[at + 1] = upperWeight;
+      h.sum[at + 1] = upperSum;
+      continue;
+    }
+    // Neighbouring samples often share a value; four interleaved copies of the histogram keep
+    // their additions from waiting on one another.
+    const { laneWeight, laneSum, laneCount } = h;
+    laneWeight.fill(0, 0, 4 * bins);
+    laneSum.fill(0, 0, 4 * bins);
+    laneCount.fill(0, 0, 4 * bins);
+    for (let k = start; k < end; k++) {
+      const id = order[k];
+      const bin = 4 * codes[column + id] + (k & 3);
+      laneCount[bin]++;
+      laneWeight[bin] += weight[id];
+      laneSum[bin] += weightedTarget[id];
+    }
+    for (let b = 0; b < bins; b++) {
+      const lane = 4 * b;
+      h.count[at + b] = laneCount[lane] + laneCount[lane + 1] + laneCount[lane + 2] + laneCount[lane + 3];
+      h.weight[at + b] =
+        laneWeight[lane] + laneWeight[lane + 1] + laneWeight[lane + 2] + laneWeight[lane + 3];
+      h.sum[at + b] = laneSum[lane] + laneSum[lane + 1] + laneSum[lane + 2] + laneSum[lane + 3];
+    }
+  }
+}
+
+/** slot `from` -= slot `part`. */
+function subtractSlot(h: Histograms, from: number, part: number): void {
+  const a = from * h.width;
+  const b = part * h.width;
+  for (let k = 0; k < h.width; k++) {
+    h.count[a + k] -= h.count[b + k];
+    h.weight[a + k] -= h.weight[b + k];
+    h.sum[a + k] -= h.sum[b + k];
+  }
+}
+
+/** Searches a histogram feature from a node's slot; false when constant in the node. */
+function searchSlot(
   ws: Workspace,
-  random: Random,
-): { nodes: number; leaves: number } {
-  const { rows: n, cols: p, data, classes } = task;
-  const { weight, weightedTarget, target, order, constant } = ws;
+  h: Histograms,
+  slot: number,
+  f: number,
+  stats: NodeStats,
+  classes: number,
+  minLeaf: number,
+  best: BestSplit,
+): boolean {
+  const values = ws.index.distinct[f];
+  const at = slot * h.width + h.offset[f];
+  const { weight, sum, count } = h;
+  const total = stats.count;
+  let bestProxy = best.proxy;
+  let bestBin = -1;
+  let bestNext = -1;
+  let wl = 0;
+  let sl = 0;
+  let nl = 0;
+  let previous = -1;
+  let occupied = 0;
+  for (let bin = 0; bin < values.length; bin++) {
+    const c = count[at + bin];
+    if (c === 0) continue;
+    occupied++;
+    if (
+      previous >= 0 &&
+      values[bin] > values[previous] + FEATURE_THRESHOLD &&
+      nl >= minLeaf &&
+      total - nl >= minLeaf
+    ) {
+      const proxy = proxyOf(classes, wl, sl, stats.weight - wl, stats.sum - sl);
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestBin = previous;
+        bestNext = bin;
+      }
+    }
+    wl += weight[at + bin];
+    sl += sum[at + bin];
+    nl += c;
+    previous = bin;
+  }
+  if (occupied <= 1) return false;
+  if (bestBin >= 0) {
+    best.proxy = bestProxy;
+    best.feature = f;
+    best.position = bestBin;
+    best.low = values[bestBin];
+    best.high = values[bestNext];
+  }
+  return true;
+}
+
+/** Grows one tree into the workspace's node arrays; returns how many nodes and leaves it has. */
+function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number; leaves: number } {
+  const { rows: n, cols: p, classes } = task;
+  const { weight, weightedTarget, target, order, constant, index, listOf, lists } = ws;
+  const h = ws.histograms;
 
   weight.fill(0);
   if (task.bootstrap) {
@@ -231,30 +475,40 @@ function growOne(
   }
   for (let i = 0; i < n; i++) weightedTarget[i] = weight[i] * target[i];
 
-  // Keep only the drawn samples, already in each feature's sorted order: no sort per node.
+  // Keep only the drawn samples; sorted features keep their order, so no node ever sorts.
   let m = 0;
-  for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
+  for (let i = 0; i < n; i++) if (weight[i] > 0) order[m++] = i;
   for (let j = 0; j < p; j++) {
-    const from = j * n;
-    const to = j * m;
-    let k = 0;
+    const list = listOf[j];
+    if (list < 0) continue;
+    const sorted = index.sorted[j];
+    let k = list * m;
     for (let r = 0; r < n; r++) {
-      const id = sorted[from + r];
-      if (weight[id] > 0) order[to + k++] = id;
+      const id = sorted[r];
+      if (weight[id] > 0) order[k++] = id;
     }
   }
   for (let j = 0; j < p; j++) ws.candidates[j] = j;
   ws.importance.fill(0);
   constant.fill(0, 0, p);
+  // A node this large is searched from a whole-node histogram (when the task has them).
+  const large = h ? Math.max(32, h.width) : Number.POSITIVE_INFINITY;
+  const willSplit = (count: number, depth: number) =>
+    depth < task.maxDepth && count >= task.minSamplesSplit && count >= 2 * task.minSamplesLeaf;
 
   const stats: NodeStats = { count: 0, weight: 0, sum: 0, impurity: 0 };
-  const best: BestSplit = { feature: -1, position: -1, proxy: 0 };
+  const best: BestSplit = { feature: -1, position: -1, proxy: 0, low: 0, high: 0 };
   const stack = ws.stack;
+  let rootSlot = -1;
+  if (h && m >= large && willSplit(m, 0)) {
+    rootSlot = takeSlot(h);
+    fillSlot(ws, h, rootSlot, 0, m);
+  }
   stack[0] = 0;
   stack[1] = m;
   stack[2] = 0;
   stack[3] = -1;
-  stack[4] = 0;
+  stack[4] = rootSlot;
   let top = 1;
   let nodes = 0;
   let leaves = 0;
@@ -267,25 +521,20 @@ function growOne(
     const end = stack[at + 1];
     const depth = stack[at + 2];
     const parent = stack[at + 3];
-    // The parent's split feature is the one list certain to be partitioned for this node.
-    const statsOffset = stack[at + 4] * m;
+    const slot = stack[at + 4];
     const id = nodes++;
     // Left children are popped right after their parent, so only a right child records itself.
     if (parent >= 0 && id !== parent + 1) ws.nodeChild[parent] = id;
 
-    if (classes === 0) regressionStats(ws, statsOffset, start, end, stats);
-    else if (classes === 2) binaryStats(ws, statsOffset, start, end, stats);
-    else classificationStats(ws, statsOffset, start, end, classes, stats);
+    if (classes === 0) regressionStats(ws, start, end, stats);
+    else if (classes === 2) binaryStats(ws, start, end, stats);
+    else classificationStats(ws, start, end, classes, stats);
     if (parent >= 0) ws.importance[ws.nodeFeature[parent]] -= stats.weight * stats.impurity;
 
-    let isLeaf =
-      depth >= task.maxDepth ||
-      stats.count < task.minSamplesSplit ||
-      stats.count < 2 * task.minSamplesLeaf ||
-      stats.impurity <= IMPURITY_EPSILON;
+    let isLeaf = !willSplit(stats.count, depth) || stats.impurity <= IMPURITY_EPSILON;
 
-    // Features found constant in a node stay constant below it: their lists are neither scanned
-    // nor partitioned again. Flags for depth d live at constant[d * p …].
+    // Features found constant in a node stay constant below it: they are neither searched nor
+    // partitioned again. Flags for depth d live at constant[d * p …].
     const flags = depth * p;
     if (!isLeaf) {
       if (depth > 0) constant.copyWithin(flags, flags - p, flags);
@@ -299,24 +548,27 @@ function growOne(
         ws.candidates[pick] = ws.candidates[drawn];
         ws.candidates[drawn] = f;
         if (constant[flags + f] === 1) continue;
-        const offset = f * m;
-        const column = f * n;
-        if (
-          data[column + order[offset + end - 1]] <=
-          data[column + order[offset + start]] + FEATURE_THRESHOLD
-        ) {
-          constant[flags + f] = 1;
-          continue;
+        let searched: boolean;
+        const list = listOf[f];
+        if (list >= 0) {
+          searched = searchSorted(ws, list * m, start, end, f, stats, classes, task.minSamplesLeaf, best);
+        } else if (h && slot >= 0) {
+          searched = searchSlot(ws, h, slot, f, stats, classes, task.minSamplesLeaf, best);
+        } else if (classes <= 2 && index.distinct[f].length === 2) {
+          searched = searchFlag(ws, start, end, f, stats, classes, task.minSamplesLeaf, best);
+        } else if (classes <= 2) {
+          searched = searchHistogram(ws, start, end, f, stats, classes, task.minSamplesLeaf, best);
+        } else {
+          searched = searchHistogramClasses(ws, start, end, f, stats, classes, task.minSamplesLeaf, best);
         }
-        visited++;
-        if (classes === 0) scanRegression(ws, offset, start, end, f, stats, task.minSamplesLeaf, best);
-        else if (classes === 2) scanBinary(ws, offset, start, end, f, stats, task.minSamplesLeaf, best);
-        else scanClassification(ws, offset, start, end, f, stats, classes, task.minSamplesLeaf, best);
+        if (searched) visited++;
+        else constant[flags + f] = 1;
       }
       isLeaf = best.feature < 0;
     }
 
     if (isLeaf) {
+      if (h) releaseSlot(h, slot);
       ws.nodeFeature[id] = -1;
       ws.nodeThreshold[id] = 0;
       ws.nodeChild[id] = leaves;
@@ -334,41 +586,62 @@ function growOne(
     }
 
     const f = best.feature;
-    const offset = f * m;
-    const low = data[f * n + order[offset + best.position]];
-    const high = data[f * n + order[offset + best.position + 1]];
-    let threshold = (low + high) / 2;
-    if (threshold === high || !Number.isFinite(threshold)) threshold = low;
+    let threshold = (best.low + best.high) / 2;
+    if (threshold === best.high || !Number.isFinite(threshold)) threshold = best.low;
     ws.nodeFeature[id] = f;
     ws.nodeThreshold[id] = threshold;
     ws.importance[f] += stats.weight * stats.impurity;
 
-    const split = best.position + 1;
-    partition(ws, m, p, f, start, split, end, flags);
+    const split = markSides(ws, m, f, start, end, best.position);
+    partition(ws, m, lists, f, start, split, end, flags);
+
+    let leftSlot = -1;
+    let rightSlot = -1;
+    if (h && slot >= 0) {
+      const leftCount = split - start;
+      const rightCount = end - split;
+      const leftIsSmaller = leftCount <= rightCount;
+      const largerNeeds = willSplit(leftIsSmaller ? rightCount : leftCount, depth + 1);
+      const largerIsLarge = (leftIsSmaller ? rightCount : leftCount) >= large;
+      const smallerNeeds = willSplit(leftIsSmaller ? leftCount : rightCount, depth + 1);
+      const smallerIsLarge = (leftIsSmaller ? leftCount : rightCount) >= large;
+      const smallerSlot = largerNeeds && largerIsLarge ? takeSlot(h) : -1;
+      if (smallerSlot >= 0) {
+        if (leftIsSmaller) fillSlot(ws, h, smallerSlot, start, split);
+        else fillSlot(ws, h, smallerSlot, split, end);
+        subtractSlot(h, slot, smallerSlot);
+        const keepSmaller = smallerNeeds && smallerIsLarge;
+        if (!keepSmaller) releaseSlot(h, smallerSlot);
+        leftSlot = leftIsSmaller ? (keepSmaller ? smallerSlot : -1) : slot;
+        rightSlot = leftIsSmaller ? slot : keepSmaller ? smallerSlot : -1;
+      } else {
+        releaseSlot(h, slot);
+      }
+    }
 
     const right = STACK_FIELDS * top;
     stack[right] = split;
     stack[right + 1] = end;
     stack[right + 2] = depth + 1;
     stack[right + 3] = id;
-    stack[right + 4] = f;
+    stack[right + 4] = rightSlot;
     const left = right + STACK_FIELDS;
     stack[left] = start;
     stack[left + 1] = split;
     stack[left + 2] = depth + 1;
     stack[left + 3] = id;
-    stack[left + 4] = f;
+    stack[left + 4] = leftSlot;
     top += 2;
   }
   return { nodes, leaves };
 }
 
-function regressionStats(ws: Workspace, offset: number, start: number, end: number, stats: NodeStats): void {
+function regressionStats(ws: Workspace, start: number, end: number, stats: NodeStats): void {
   const { order, weight, weightedTarget, target } = ws;
   let w = 0;
   let s = 0;
   let q = 0;
-  for (let k = offset + start; k < offset + end; k++) {
+  for (let k = start; k < end; k++) {
     const id = order[k];
     const wy = weightedTarget[id];
     w += weight[id];
@@ -383,11 +656,11 @@ function regressionStats(ws: Workspace, offset: number, start: number, end: numb
 }
 
 /** Class 1's weight goes in stats.sum (weightedTarget is weight × label). */
-function binaryStats(ws: Workspace, offset: number, start: number, end: number, stats: NodeStats): void {
+function binaryStats(ws: Workspace, start: number, end: number, stats: NodeStats): void {
   const { order, weight, weightedTarget } = ws;
   let w = 0;
   let positive = 0;
-  for (let k = offset + start; k < offset + end; k++) {
+  for (let k = start; k < end; k++) {
     const id = order[k];
     w += weight[id];
     positive += weightedTarget[id];
@@ -401,7 +674,6 @@ function binaryStats(ws: Workspace, offset: number, start: number, end: number, 
 
 function classificationStats(
   ws: Workspace,
-  offset: number,
   start: number,
   end: number,
   classes: number,
@@ -410,7 +682,7 @@ function classificationStats(
   const { order, weight, label, classTotals } = ws;
   classTotals.fill(0);
   let w = 0;
-  for (let k = offset + start; k < offset + end; k++) {
+  for (let k = start; k < end; k++) {
     const id = order[k];
     classTotals[label[id]] += weight[id];
     w += weight[id];
@@ -419,109 +691,22 @@ function classificationStats(
   for (let c = 0; c < classes; c++) squares += classTotals[c] * classTotals[c];
   stats.count = end - start;
   stats.weight = w;
-  stats.sum = squares;
   stats.impurity = 1 - squares / (w * w);
 }
 
 /**
- * Best squared-error split of one feature. Maximises sL²/wL + sR²/wR (scikit-learn's proxy), compared
- * in cross-multiplied form so the loop does no division.
+ * Scikit-learn's proxy of a split's impurity decrease: Σ_side sum²/weight for squared error; for two
+ * classes "sum" is the weight of class 1 and the proxy is Σ_side Σ_class weight²/weight (Gini).
  */
-function scanRegression(
-  ws: Workspace,
-  offset: number,
-  start: number,
-  end: number,
-  f: number,
-  stats: NodeStats,
-  minLeaf: number,
-  best: BestSplit,
-): void {
-  const { order, data, rows, weight, weightedTarget } = ws;
-  const totalWeight = stats.weight;
-  const totalSum = stats.sum;
-  let bestProxy = best.proxy;
-  let bestPosition = -1;
-  let wl = 0;
-  let sl = 0;
-  const last = end - minLeaf;
-  const column = f * rows;
-  let current = data[column + order[offset + start]];
-  for (let k = start; k < end - 1; k++) {
-    const id = order[offset + k];
-    wl += weight[id];
-    sl += weightedTarget[id];
-    const next = data[column + order[offset + k + 1]];
-    const tied = next <= current + FEATURE_THRESHOLD;
-    current = next;
-    if (tied) continue;
-    if (k + 1 - start < minLeaf || k + 1 > last) continue;
-    const wr = totalWeight - wl;
-    const sr = totalSum - sl;
-    const denominator = wl * wr;
-    const numerator = sl * sl * wr + sr * sr * wl;
-    if (numerator > bestProxy * denominator) {
-      bestProxy = numerator / denominator;
-      bestPosition = k - start;
-    }
-  }
-  if (bestPosition >= 0) {
-    best.proxy = bestProxy;
-    best.feature = f;
-    best.position = start + bestPosition;
-  }
+function proxyOf(classes: number, wl: number, sl: number, wr: number, sr: number): number {
+  if (classes === 0) return (sl * sl) / wl + (sr * sr) / wr;
+  const nl = wl - sl;
+  const nr = wr - sr;
+  return (sl * sl + nl * nl) / wl + (sr * sr + nr * nr) / wr;
 }
 
-/** Best Gini split of one feature for two classes, counting class 1's weight only. */
-function scanBinary(
-  ws: Workspace,
-  offset: number,
-  start: number,
-  end: number,
-  f: number,
-  stats: NodeStats,
-  minLeaf: number,
-  best: BestSplit,
-): void {
-  const { order, data, rows, weight, weightedTarget } = ws;
-  const totalWeight = stats.weight;
-  const totalPositive = stats.sum;
-  let bestProxy = best.proxy;
-  let bestPosition = -1;
-  let wl = 0;
-  let pl = 0;
-  const last = end - minLeaf;
-  const column = f * rows;
-  let current = data[column + order[offset + start]];
-  for (let k = start; k < end - 1; k++) {
-    const id = order[offset + k];
-    wl += weight[id];
-    pl += weightedTarget[id];
-    const next = data[column + order[offset + k + 1]];
-    const tied = next <= current + FEATURE_THRESHOLD;
-    current = next;
-    if (tied) continue;
-    if (k + 1 - start < minLeaf || k + 1 > last) continue;
-    const wr = totalWeight - wl;
-    const pr = totalPositive - pl;
-    const nl = wl - pl;
-    const nr = wr - pr;
-    const denominator = wl * wr;
-    const numerator = (pl * pl + nl * nl) * wr + (pr * pr + nr * nr) * wl;
-    if (numerator > bestProxy * denominator) {
-      bestProxy = numerator / denominator;
-      bestPosition = k - start;
-    }
-  }
-  if (bestPosition >= 0) {
-    best.proxy = bestProxy;
-    best.feature = f;
-    best.position = start + bestPosition;
-  }
-}
-
-/** Best Gini split of one feature: maximises Σ cL²/wL + Σ cR²/wR over the class weights c. */
-function scanClassification(
+/** Searches a sorted feature's list; false when the feature is constant in the node. */
+function searchSorted(
   ws: Workspace,
   offset: number,
   start: number,
@@ -531,74 +716,352 @@ function scanClassification(
   classes: number,
   minLeaf: number,
   best: BestSplit,
-): void {
-  const { order, data, rows, weight, label, classTotals, classLeft } = ws;
+): boolean {
+  const { order, data, rows, weight, weightedTarget, label, classTotals, classLeft } = ws;
+  const column = f * rows;
+  if (data[column + order[offset + end - 1]] <= data[column + order[offset + start]] + FEATURE_THRESHOLD) {
+    return false;
+  }
   const totalWeight = stats.weight;
+  const totalSum = stats.sum;
   let bestProxy = best.proxy;
   let bestPosition = -1;
   let wl = 0;
-  classLeft.fill(0);
+  let sl = 0;
   const last = end - minLeaf;
-  const column = f * rows;
+  const multi = classes > 2;
+  if (multi) classLeft.fill(0);
   let current = data[column + order[offset + start]];
   for (let k = start; k < end - 1; k++) {
     const id = order[offset + k];
-    const w = weight[id];
-    wl += w;
-    classLeft[label[id]] += w;
+    wl += weight[id];
+    if (multi) classLeft[label[id]] += weight[id];
+    else sl += weightedTarget[id];
     const next = data[column + order[offset + k + 1]];
     const tied = next <= current + FEATURE_THRESHOLD;
     current = next;
-    if (tied) continue;
-    if (k + 1 - start < minLeaf || k + 1 > last) continue;
+    if (tied || k + 1 - start < minLeaf || k + 1 > last) continue;
     const wr = totalWeight - wl;
-    let left = 0;
-    let right = 0;
-    for (let c = 0; c < classes; c++) {
-      const cl = classLeft[c];
-      const cr = classTotals[c] - cl;
-      left += cl * cl;
-      right += cr * cr;
+    let proxy: number;
+    if (multi) {
+      let left = 0;
+      let right = 0;
+      for (let c = 0; c < classes; c++) {
+        const cl = classLeft[c];
+        const cr = classTotals[c] - cl;
+        left += cl * cl;
+        right += cr * cr;
+      }
+      proxy = left / wl + right / wr;
+    } else {
+      proxy = proxyOf(classes, wl, sl, wr, totalSum - sl);
     }
-    const denominator = wl * wr;
-    const numerator = left * wr + right * wl;
-    if (numerator > bestProxy * denominator) {
-      bestProxy = numerator / denominator;
-      bestPosition = k - start;
+    if (proxy > bestProxy) {
+      bestProxy = proxy;
+      bestPosition = k;
     }
   }
   if (bestPosition >= 0) {
     best.proxy = bestProxy;
     best.feature = f;
-    best.position = start + bestPosition;
+    best.position = bestPosition;
+    best.low = data[column + order[offset + bestPosition]];
+    best.high = data[column + order[offset + bestPosition + 1]];
   }
+  return true;
 }
 
 /**
- * Moves the node's samples to [start, split) and [split, end) in every feature's sorted list,
- * keeping each side in sorted order (stable), so children need no sorting either.
+ * Accumulates the node's samples per distinct value of a histogram feature; returns how many
+ * values occur, listed in `touched` in order of first appearance.
+ */
+function fillHistogram(ws: Workspace, start: number, end: number, f: number, classes: number): number {
+  const { order, rows, weight, weightedTarget, label, binWeight, binSum, binCount, binClass, touched } = ws;
+  const codes = ws.index.codes;
+  const column = f * rows;
+  let used = 0;
+  if (classes > 2) {
+    for (let k = start; k < end; k++) {
+      const id = order[k];
+      const bin = codes[column + id];
+      if (binCount[bin] === 0) touched[used++] = bin;
+      binCount[bin]++;
+      binWeight[bin] += weight[id];
+      binClass[bin * classes + label[id]] += weight[id];
+    }
+    return used;
+  }
+  for (let k = start; k < end; k++) {
+    const id = order[k];
+    const bin = codes[column + id];
+    if (binCount[bin] === 0) touched[used++] = bin;
+    binCount[bin]++;
+    binWeight[bin] += weight[id];
+    binSum[bin] += weightedTarget[id];
+  }
+  return used;
+}
+
+/**
+ * A two-valued feature (a flag) has one candidate split. Its upper value's totals are summed in
+ * registers, without a histogram, and the lower value's follow from the node's totals.
+ */
+function searchFlag(
+  ws: Workspace,
+  start: number,
+  end: number,
+  f: number,
+  stats: NodeStats,
+  classes: number,
+  minLeaf: number,
+  best: BestSplit,
+): boolean {
+  const { order, rows, weight, weightedTarget } = ws;
+  const codes = ws.index.codes;
+  const column = f * rows;
+  let upperWeight = 0;
+  let upperSum = 0;
+  let upperCount = 0;
+  for (let k = start; k < end; k++) {
+    const id = order[k];
+    const code = codes[column + id];
+    upperCount += code;
+    upperWeight += code * weight[id];
+    upperSum += code * weightedTarget[id];
+  }
+  const count = end - start;
+  if (upperCount === 0 || upperCount === count) return false;
+  const values = ws.index.distinct[f];
+  if (values[1] <= values[0] + FEATURE_THRESHOLD || upperCount < minLeaf || count - upperCount < minLeaf)
+    return true;
+  const lowerWeight = stats.weight - upperWeight;
+  const proxy = proxyOf(classes, lowerWeight, stats.sum - upperSum, upperWeight, upperSum);
+  if (proxy > best.proxy) {
+    best.proxy = proxy;
+    best.feature = f;
+    best.position = 0;
+    best.low = values[0];
+    best.high = values[1];
+  }
+  return true;
+}
+
+/** Insertion sort of values[0, length): the few distinct values of a small node, without allocating. */
+function sortSmall(values: Int32Array, length: number): void {
+  for (let i = 1; i < length; i++) {
+    const value = values[i];
+    let j = i - 1;
+    while (j >= 0 && values[j] > value) {
+      values[j + 1] = values[j];
+      j--;
+    }
+    values[j + 1] = value;
+  }
+}
+
+function clearHistogram(ws: Workspace, used: number, classes: number): void {
+  const { binWeight, binSum, binCount, binClass, touched } = ws;
+  for (let t = 0; t < used; t++) {
+    const bin = touched[t];
+    binCount[bin] = 0;
+    binWeight[bin] = 0;
+    binSum[bin] = 0;
+    if (classes > 2) binClass.fill(0, bin * classes, (bin + 1) * classes);
+  }
+}
+
+/** Searches a histogram feature for squared error or two-class Gini; false when constant in the node. */
+function searchHistogram(
+  ws: Workspace,
+  start: number,
+  end: number,
+  f: number,
+  stats: NodeStats,
+  classes: number,
+  minLeaf: number,
+  best: BestSplit,
+): boolean {
+  const used = fillHistogram(ws, start, end, f, classes);
+  if (used <= 1) {
+    clearHistogram(ws, used, classes);
+    return false;
+  }
+  const { binWeight, binSum, binCount, touched } = ws;
+  const values = ws.index.distinct[f];
+  const bins = values.length;
+  // Few distinct values in a small node: sort the few that occur instead of walking every value.
+  const sparse = used * 8 < bins;
+  if (sparse) sortSmall(touched, used);
+  const steps = sparse ? used : bins;
+  const count = end - start;
+  const totalWeight = stats.weight;
+  const totalSum = stats.sum;
+  let bestProxy = best.proxy;
+  let bestBin = -1;
+  let bestNext = -1;
+  let wl = 0;
+  let sl = 0;
+  let nl = 0;
+  let previous = -1;
+  for (let s = 0; s < steps; s++) {
+    const bin = sparse ? touched[s] : s;
+    if (binCount[bin] === 0) continue;
+    if (
+      previous >= 0 &&
+      values[bin] > values[previous] + FEATURE_THRESHOLD &&
+      nl >= minLeaf &&
+      count - nl >= minLeaf
+    ) {
+      const proxy = proxyOf(classes, wl, sl, totalWeight - wl, totalSum - sl);
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestBin = previous;
+        bestNext = bin;
+      }
+    }
+    wl += binWeight[bin];
+    sl += binSum[bin];
+    nl += binCount[bin];
+    previous = bin;
+  }
+  clearHistogram(ws, used, classes);
+  if (bestBin >= 0) {
+    best.proxy = bestProxy;
+    best.feature = f;
+    best.position = bestBin;
+    best.low = values[bestBin];
+    best.high = values[bestNext];
+  }
+  return true;
+}
+
+/** Searches a histogram feature for Gini over more than two classes. */
+function searchHistogramClasses(
+  ws: Workspace,
+  start: number,
+  end: number,
+  f: number,
+  stats: NodeStats,
+  classes: number,
+  minLeaf: number,
+  best: BestSplit,
+): boolean {
+  const used = fillHistogram(ws, start, end, f, classes);
+  if (used <= 1) {
+    clearHistogram(ws, used, classes);
+    return false;
+  }
+  const { binWeight, binCount, binClass, touched, classTotals, classLeft } = ws;
+  const values = ws.index.distinct[f];
+  sortSmall(touched, used);
+  const count = end - start;
+  const totalWeight = stats.weight;
+  let bestProxy = best.proxy;
+  let bestBin = -1;
+  let bestNext = -1;
+  let wl = 0;
+  let nl = 0;
+  let previous = -1;
+  classLeft.fill(0);
+  for (let s = 0; s < used; s++) {
+    const bin = touched[s];
+    if (
+      previous >= 0 &&
+      values[bin] > values[previous] + FEATURE_THRESHOLD &&
+      nl >= minLeaf &&
+      count - nl >= minLeaf
+    ) {
+      const wr = totalWeight - wl;
+      let left = 0;
+      let right = 0;
+      for (let c = 0; c < classes; c++) {
+        const cl = classLeft[c];
+        const cr = classTotals[c] - cl;
+        left += cl * cl;
+        right += cr * cr;
+      }
+      const proxy = left / wl + right / wr;
+      if (proxy > bestProxy) {
+        bestProxy = proxy;
+        bestBin = previous;
+        bestNext = bin;
+      }
+    }
+    wl += binWeight[bin];
+    nl += binCount[bin];
+    for (let c = 0; c < classes; c++) classLeft[c] += binClass[bin * classes + c];
+    previous = bin;
+  }
+  clearHistogram(ws, used, classes);
+  if (bestBin >= 0) {
+    best.proxy = bestProxy;
+    best.feature = f;
+    best.position = bestBin;
+    best.low = values[bestBin];
+    best.high = values[bestNext];
+  }
+  return true;
+}
+
+/** Marks which of the node's samples go left; returns where the right child starts. */
+function markSides(
+  ws: Workspace,
+  m: number,
+  f: number,
+  start: number,
+  end: number,
+  position: number,
+): number {
+  const { order, goesLeft, listOf, rows } = ws;
+  const list = listOf[f];
+  if (list >= 0) {
+    const offset = list * m;
+    for (let k = start; k < end; k++) goesLeft[order[offset + k]] = k <= position ? 1 : 0;
+    return position + 1;
+  }
+  const codes = ws.index.codes;
+  const column = f * rows;
+  let left = start;
+  for (let k = start; k < end; k++) {
+    const id = order[k];
+    const side = codes[column + id] <= position ? 1 : 0;
+    goesLeft[id] = side;
+    left += side;
+  }
+  return left;
+}
+
+/**
+ * Moves the node's samples to [start, split) and [split, end) in every list, keeping each side in
+ * its order (stable), so sorted features stay sorted in the children.
  */
 function partition(
   ws: Workspace,
   m: number,
-  p: number,
+  lists: number,
   f: number,
   start: number,
   split: number,
   end: number,
   flags: number,
 ): void {
-  const { order, data, rows, goesLeft, scratchOrder, constant } = ws;
-  const chosen = f * m;
-  for (let k = start; k < split; k++) goesLeft[order[chosen + k]] = 1;
-  for (let k = split; k < end; k++) goesLeft[order[chosen + k]] = 0;
-  for (let j = 0; j < p; j++) {
-    if (j === f || constant[flags + j] === 1) continue;
-    const offset = j * m;
-    const column = j * rows;
-    if (data[column + order[offset + end - 1]] <= data[column + order[offset + start]] + FEATURE_THRESHOLD) {
-      constant[flags + j] = 1;
-      continue;
+  const { order, data, rows, goesLeft, scratchOrder, constant, listOf, featureOf } = ws;
+  const chosen = listOf[f];
+  for (let list = 0; list < lists; list++) {
+    if (list === chosen) continue;
+    const offset = list * m;
+    if (list > 0) {
+      // A sorted feature constant in this node is never searched below it: leave its list alone.
+      const feature = featureOf[list];
+      if (constant[flags + feature] === 1) continue;
+      const column = feature * rows;
+      if (
+        data[column + order[offset + end - 1]] <=
+        data[column + order[offset + start]] + FEATURE_THRESHOLD
+      ) {
+        constant[flags + feature] = 1;
+        continue;
+      }
     }
     let l = offset + start;
     let r = 0;
@@ -607,6 +1070,6 @@ function partition(
       if (goesLeft[id] === 1) order[l++] = id;
       else scratchOrder[r++] = id;
     }
-    order.set(scratchOrder.subarray(0, r), l);
+    for (let k = 0; k < r; k++) order[l + k] = scratchOrder[k];
   }
 }
