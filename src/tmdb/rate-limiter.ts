@@ -39,12 +39,15 @@ interface Waiter {
  * much per request, so timers that fire late cost nothing in the long run. A late timer does make
  * the next requests leave closer together, though (an event loop busy for 30 ms lets two go at
  * once), so each request also waits until the one `rate` places before it left more than a
- * (headroom-widened) second ago: no one-second window ever holds more than `rate` requests.
+ * (headroom-widened) second ago: no one-second window ever holds more than `rate` requests. And
+ * without a burst allowance no two requests leave closer than half an interval: after a stall the
+ * bucket catches up at twice the rate instead of all at once.
  */
 export class TokenBucketRateLimiter implements RateLimiter {
   private readonly intervalMs: number;
   private readonly burstMs: number;
   private readonly windowMs: number;
+  private readonly minGapMs: number;
   private readonly now: () => number;
   /** When the next slot falls due on the schedule (theoretical arrival time). */
   private nextSlot = Number.NEGATIVE_INFINITY;
@@ -60,6 +63,7 @@ export class TokenBucketRateLimiter implements RateLimiter {
     const capacity = Math.max(1, Math.floor(options.capacity ?? 1));
     this.intervalMs = (1000 * (1 + headroom)) / options.ratePerSecond;
     this.burstMs = (capacity - 1) * this.intervalMs;
+    this.minGapMs = capacity === 1 ? this.intervalMs / 2 : 0;
     this.windowMs = 1000 * (1 + headroom);
     this.perWindow = Math.max(1, Math.floor(options.ratePerSecond));
     this.now = options.now ?? (() => performance.now());
@@ -91,7 +95,12 @@ export class TokenBucketRateLimiter implements RateLimiter {
       const now = this.now();
       const slot = Math.max(this.nextSlot, head.requestedAt);
       const windowFull = this.released.length >= this.perWindow;
-      const due = Math.max(slot - this.burstMs, windowFull ? this.released[0] + this.windowMs : slot);
+      const lastRelease = this.released[this.released.length - 1] ?? Number.NEGATIVE_INFINITY;
+      const due = Math.max(
+        slot - this.burstMs,
+        windowFull ? this.released[0] + this.windowMs : slot,
+        lastRelease + this.minGapMs,
+      );
       if (now < due) {
         this.timer = setTimeout(() => this.pump(), Math.ceil(due - now));
         return;

@@ -76,17 +76,18 @@ describe('TokenBucketRateLimiter', () => {
     const granted: number[] = [];
     const all = Array.from({ length: 4 }, () => limiter.acquire().then(() => granted.push(clock())));
     await vi.advanceTimersByTimeAsync(0);
-    // The second request's timer (due at 500) fires at 800; the third goes on schedule at 1000.
+    // The second request's timer (due at 500) fires at 800; the third, due at 1000, keeps half an
+    // interval from it and goes at 1050.
     late = 300;
-    await vi.advanceTimersByTimeAsync(700);
-    expect(granted).toEqual([0, 800, 1000]);
-    // On the schedule the fourth is due at 1500, but 800, 1000 and 1500 would be three within a
+    await vi.advanceTimersByTimeAsync(750);
+    expect(granted).toEqual([0, 800, 1050]);
+    // On the schedule the fourth is due at 1500, but 800, 1050 and 1500 would be three within a
     // second at a rate of two: it waits until the one at 800 is a second old.
-    await vi.advanceTimersByTimeAsync(799);
+    await vi.advanceTimersByTimeAsync(749);
     expect(granted).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all(all);
-    expect(granted).toEqual([0, 800, 1000, 1800]);
+    expect(granted).toEqual([0, 800, 1050, 1800]);
   });
 });
 
