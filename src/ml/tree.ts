@@ -593,7 +593,7 @@ function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number
     ws.importance[f] += stats.weight * stats.impurity;
 
     const split = markSides(ws, m, f, start, end, best.position);
-    partition(ws, m, lists, f, start, split, end, flags);
+    partition(ws, m, lists, f, start, end, flags);
 
     let leftSlot = -1;
     let rightSlot = -1;
@@ -1041,7 +1041,6 @@ function partition(
   lists: number,
   f: number,
   start: number,
-  split: number,
   end: number,
   flags: number,
 ): void {
