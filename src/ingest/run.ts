@@ -194,6 +194,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
 
   /** Details for the films that need them, then one write for the whole page. */
   async function storePage(page: DiscoverPage): Promise<void> {
+    for (const entry of page.invalid)
+      fail({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
     const films = page.results.filter((film) => !seen.has(film.id));
     for (const film of films) seen.add(film.id);
     const known = await detailsFetchedAt(

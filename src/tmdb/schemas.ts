@@ -31,12 +31,35 @@ export const discoverMovieSchema = z.object({
 });
 export type DiscoverMovie = z.infer<typeof discoverMovieSchema>;
 
-export const discoverPageSchema = z.object({
-  page: z.number().int().positive(),
-  results: z.array(discoverMovieSchema),
-  total_pages: z.number().int().nonnegative(),
-  total_results: z.number().int().nonnegative(),
-});
+/**
+ * A discover page. Its films are checked one by one: a single odd entry is set aside in `invalid`
+ * (to be recorded) instead of making the whole page, and the 19 good films on it, unreadable.
+ */
+export const discoverPageSchema = z
+  .object({
+    page: z.number().int().positive(),
+    results: z.array(z.unknown()),
+    total_pages: z.number().int().nonnegative(),
+    total_results: z.number().int().nonnegative(),
+  })
+  .transform(({ results, ...page }) => {
+    const valid: DiscoverMovie[] = [];
+    const invalid: Array<{ id?: number; reason: string }> = [];
+    for (const entry of results) {
+      const parsed = discoverMovieSchema.safeParse(entry);
+      if (parsed.success) {
+        valid.push(parsed.data);
+        continue;
+      }
+      const id = (entry as { id?: unknown } | null)?.id;
+      const issue = parsed.error.issues[0];
+      invalid.push({
+        ...(typeof id === 'number' ? { id } : {}),
+        reason: `unreadable discover entry: ${issue.path.join('.') || 'entry'} ${issue.message}`,
+      });
+    }
+    return { ...page, results: valid, invalid };
+  });
 export type DiscoverPage = z.infer<typeof discoverPageSchema>;
 
 export const movieDetailsSchema = z.object({

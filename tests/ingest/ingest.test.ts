@@ -197,6 +197,22 @@ describeEachDialect('collection run', (database) => {
     }
   });
 
+  it('records a film whose discover entry cannot be read and stores the rest of its page', async () => {
+    const odd = expected[0];
+    const strict = await startMockTmdb({
+      catalog: catalog.map((f) => (f.id === odd.id ? { ...f, vote_average: -1 } : f)),
+      apiKeys: [KEY],
+    });
+    try {
+      const summary = await runIngest(deps(tmdbFor(strict)), options);
+      expect(summary.status).toBe('partial');
+      expect(summary.failures).toEqual([{ tmdbId: odd.id, reason: expect.stringMatching(/vote_average/) }]);
+      expect(await countMovies(db())).toBe(expected.length - 1);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('ends at once when TMDB rejects the key, with a run record about the key and without the key', async () => {
     const wrongKey = 'wrong-key-0123456789';
     // At 5 requests a second the run would need about a minute; a 401 must end it within seconds.

@@ -180,6 +180,21 @@ describe('TMDB client failures', () => {
     expect(client.stats.apiCalls).toBe(catalog.length);
   });
 
+  it('sets aside an unreadable film on a discover page and keeps the others', async () => {
+    const broken = { ...film(999, { popularity: 1000 }), title: null as unknown as string };
+    mock = await startMockTmdb({ catalog: [...catalog.slice(0, 19), broken], apiKeys: [V3_KEY] });
+    const page = await clientFor(mock, V3_KEY).discoverMovies({
+      year: 2012,
+      withGenres: [27],
+      minVotes: 10,
+      page: 1,
+    });
+    expect(page.results).toHaveLength(19);
+    expect(page.invalid).toEqual([
+      { id: 999, reason: expect.stringMatching(/^unreadable discover entry: title/) },
+    ]);
+  });
+
   it('rejects a malformed answer that never gets better', async () => {
     const server = await start({ inject: failFirst(100, 'truncated') });
     const client = clientFor(server, V3_KEY, { maxAttempts: 2 });
