@@ -227,22 +227,33 @@ function regressionScores(actual: Float64Array, predicted: Float64Array): Regres
   return { mae: meanAbsoluteError(actual, predicted), r2: r2Score(actual, predicted) };
 }
 
-const seconds = (since: number): number => (performance.now() - since) / 1000;
-
 /**
  * The whole analysis of SPEC §4 on a set of films: the linear baseline, the random-forest regressor
  * and classifier, k-means with PCA, and 5-fold cross-validation of every metric. Pure computation:
  * no I/O; trees are grown by `grow` (the calling thread or a worker pool).
  */
+export interface ComputeHooks {
+  /** Grows the forests' trees: the calling thread unless a worker pool is given. */
+  readonly grow?: TreeGrower;
+  readonly onStep?: (step: string) => void;
+  /** Seconds on some clock; wall-clock time unless a benchmark wants CPU time. */
+  readonly clock?: () => number;
+}
+
+const wallClock = (): number => performance.now() / 1000;
+
 export async function computeTraining(
   films: readonly TrainingFilm[],
   settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
-  grow: TreeGrower = growOnCallingThread,
-  onStep: (step: string) => void = () => {},
+  hooks: ComputeHooks = {},
 ): Promise<TrainingOutcome> {
+  const grow = hooks.grow ?? growOnCallingThread;
+  const onStep = hooks.onStep ?? (() => {});
+  const clock = hooks.clock ?? wallClock;
+  const seconds = (since: number): number => clock() - since;
   const n = films.length;
   if (n < settings.minFilms) return { status: 'insufficient_data', sampleCount: n };
-  const started = performance.now();
+  const started = clock();
   const forestOptions = { trees: settings.trees, maxDepth: settings.maxDepth, seed: settings.seed };
   const split = () => createNumpyRandom(settings.seed);
 
@@ -257,7 +268,7 @@ export async function computeTraining(
   const bothClasses = highRating.some((v) => v === 1) && highRating.some((v) => v === 0);
 
   onStep('linear');
-  let t = performance.now();
+  let t = clock();
   const linearParts = trainTestSplit(n, settings.testFraction, split());
   const linear = scaledParts(linearX, linearParts.train, linearParts.test);
   const allLinear = transformStandardScaler(linear.scaler, linearX);
@@ -280,7 +291,7 @@ export async function computeTraining(
   const linearSeconds = seconds(t);
 
   onStep('rf_regression');
-  t = performance.now();
+  t = clock();
   const regressionParts = trainTestSplit(n, settings.testFraction, split());
   const regression = scaledParts(horror, regressionParts.train, regressionParts.test);
   const regressor = await fitRandomForestRegressorWith(
@@ -305,7 +316,7 @@ export async function computeTraining(
     .map((entry, index) => ({ ...entry, rank: index + 1 }));
 
   onStep('rf_classification');
-  t = performance.now();
+  t = clock();
   if (!bothClasses) throw new Error('every film has the same vote average: nothing to classify');
   const classificationParts = stratifiedTrainTestSplit(highRating, settings.testFraction, split());
   const classification = scaledParts(horror, classificationParts.train, classificationParts.test);
@@ -331,7 +342,7 @@ export async function computeTraining(
   const rfClassificationSeconds = seconds(t);
 
   onStep('clustering');
-  t = performance.now();
+  t = clock();
   const clusterScaler = fitStandardScaler(horror);
   const scaledAll = transformStandardScaler(clusterScaler, horror);
   const k = Math.max(2, Math.min(4, Math.floor(n / 10)));
@@ -347,7 +358,7 @@ export async function computeTraining(
   for (const label of clustering.labels) sizes[label]++;
 
   onStep('cross_validation');
-  t = performance.now();
+  t = clock();
   const cv = await crossValidate(horror, linearX, popularity, voteAverage, highRating, settings, grow);
   const crossValidationSeconds = seconds(t);
 

@@ -22,9 +22,10 @@ if (!port) throw new Error('training worker must run in a worker thread');
 port.once('message', async (request: TrainingRequest) => {
   const pool = request.threads > 1 ? createForestPool(request.threads) : undefined;
   try {
-    const outcome = await computeTraining(request.films, request.settings, pool?.grow, (step) =>
-      port.postMessage({ type: 'step', step } satisfies TrainingMessage),
-    );
+    const outcome = await computeTraining(request.films, request.settings, {
+      grow: pool?.grow,
+      onStep: (step) => port.postMessage({ type: 'step', step } satisfies TrainingMessage),
+    });
     port.postMessage({ type: 'done', outcome } satisfies TrainingMessage);
   } catch (error) {
     port.postMessage({
