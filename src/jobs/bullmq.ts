@@ -111,6 +111,18 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunne
       }
       return undefined;
     },
+    async queueDepths() {
+      const depth = async (kind: JobKind) => {
+        const counts = await queues[kind].getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'failed');
+        return {
+          queued: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+          running: counts.active ?? 0,
+          failed: counts.failed ?? 0,
+        };
+      };
+      const [ingest, train] = await Promise.all([depth('ingest'), depth('train')]);
+      return { ingest, train };
+    },
     /**
      * Job schedulers are keyed by id and upserted atomically in Redis: however many schedulers
      * start at once, each kind has one schedule and one next job.

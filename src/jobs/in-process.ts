@@ -130,6 +130,18 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
       // A copy, so that callers never see (or cause) a status change half-way.
       return entry ? { ...entry.status } : undefined;
     },
+    async queueDepths() {
+      const depths = {
+        ingest: { queued: 0, running: 0, failed: 0 },
+        train: { queued: 0, running: 0, failed: 0 },
+      };
+      for (const { status } of jobs.values()) {
+        if (status.state === 'queued') depths[status.kind].queued += 1;
+        else if (status.state === 'running') depths[status.kind].running += 1;
+        else if (status.state === 'failed') depths[status.kind].failed += 1;
+      }
+      return depths;
+    },
     async settled(id) {
       const entry = jobs.get(id);
       if (!entry) return undefined;

@@ -63,10 +63,18 @@ export interface JobProcessors {
   train(report: (progress: JobProgress) => void, signal: AbortSignal, job: JobContext): Promise<unknown>;
 }
 
+/** Jobs of one kind by state, for `horrorcast status` and operators. */
+export interface QueueDepth {
+  queued: number;
+  running: number;
+  failed: number;
+}
+
 export interface JobRunner {
   enqueueIngest(options?: IngestJobOptions): Promise<EnqueueResult>;
   enqueueTrain(): Promise<EnqueueResult>;
   getJob(id: string): Promise<JobStatus | undefined>;
+  queueDepths(): Promise<Record<JobKind, QueueDepth>>;
   /** Registers INGEST_SCHEDULE and TRAIN_SCHEDULE (once, however many schedulers start). */
   startSchedule(): Promise<void>;
   close(): Promise<void>;

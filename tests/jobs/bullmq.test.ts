@@ -114,6 +114,7 @@ describeWithRedis('BullMQ jobs', (redis) => {
     expect(again).toEqual({ id: first.id, deduplicated: true });
     await fake.started.ingest.promise;
     expect(await runner.enqueueIngest()).toEqual({ id: first.id, deduplicated: true });
+    expect((await runner.queueDepths()).ingest).toEqual({ queued: 0, running: 1, failed: 0 });
 
     fake.reports[0]({ fraction: 0.25, message: 'year 2020' });
     await vi.waitFor(async () =>

@@ -94,12 +94,17 @@ describe('in-process job runner', () => {
     const train = await runner.enqueueTrain();
     await Promise.all([fake.started.ingest.promise, fake.started.train.promise]);
     expect(fake.maxRunning).toBe(2);
+    expect(await runner.queueDepths()).toEqual({
+      ingest: { queued: 0, running: 1, failed: 0 },
+      train: { queued: 0, running: 1, failed: 0 },
+    });
     for (let i = 0; i < 5; i += 1) expect((await runner.enqueueTrain()).id).toBe(train.id);
     expect(fake.calls.train).toHaveLength(1);
     fake.gates.train[0].resolve('trained');
     fake.gates.ingest[0].reject(new Error('stop here'));
     expect((await runner.settled(train.id))?.state).toBe('completed');
     expect((await runner.settled(ingest.id))?.state).toBe('failed');
+    expect((await runner.queueDepths()).ingest).toEqual({ queued: 0, running: 0, failed: 1 });
     await runner.close();
   });
 
