@@ -1,55 +1,179 @@
 import { Command } from 'commander';
-import { usesDemoData } from '../../config/index.js';
+import { type Config, usesDemoData } from '../../config/index.js';
 import {
   countMovies,
   countRuns,
   countSnapshots,
+  type IngestRun,
   latestIngestRun,
   latestTrainRun,
   schemaVersion,
+  type TrainRun,
 } from '../../db/index.js';
-import { createContext } from '../context.js';
+import { createBullmqJobRunner } from '../../jobs/bullmq.js';
+import { checkRedis, redisLocation } from '../../jobs/redis.js';
+import { timetableOf } from '../../jobs/timetable.js';
+import type { JobKind, QueueDepth } from '../../jobs/types.js';
+import { type AppContext, createContext } from '../context.js';
 import { action } from '../run.js';
+
+type JobsStatus =
+  | { shape: 'embedded'; detail: string }
+  | { shape: 'scaled'; redis: { location: string; reachable: true; queues: Record<JobKind, QueueDepth> } }
+  | { shape: 'scaled'; redis: { location: string; reachable: false; error: string } };
+
+async function jobsStatus(context: AppContext): Promise<JobsStatus> {
+  const { config } = context;
+  if (!config.REDIS_URL) {
+    return {
+      shape: 'embedded',
+      detail: 'no REDIS_URL: jobs and the timetable run inside `horrorcast serve`',
+    };
+  }
+  const location = redisLocation(config.REDIS_URL);
+  try {
+    await checkRedis(config.REDIS_URL);
+  } catch (error) {
+    return { shape: 'scaled', redis: { location, reachable: false, error: (error as Error).message } };
+  }
+  const runner = createBullmqJobRunner({
+    url: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    logger: context.logger,
+    timetable: timetableOf(config),
+  });
+  try {
+    return { shape: 'scaled', redis: { location, reachable: true, queues: await runner.queueDepths() } };
+  } finally {
+    await runner.close();
+  }
+}
+
+function parsedJson(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function ingestView(run: IngestRun | undefined) {
+  if (!run) return null;
+  return {
+    id: run.id,
+    status: run.status,
+    source: run.source,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    years: run.year_from === null ? null : { from: run.year_from, to: run.year_to },
+    pages: run.pages,
+    apiCalls: run.api_calls,
+    newFilms: run.new_films,
+    updatedFilms: run.updated_films,
+    snapshots: run.snapshots,
+    failures: run.failure_count,
+    error: run.error,
+  };
+}
+
+function trainingView(run: TrainRun | undefined) {
+  if (!run) return null;
+  return {
+    id: run.id,
+    status: run.status,
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    samples: run.sample_count,
+    seconds: run.duration_seconds,
+    metrics: parsedJson(run.metrics),
+    error: run.error,
+  };
+}
+
+export async function collectStatus(context: AppContext) {
+  const { db } = context.database;
+  const version = await schemaVersion(context.database);
+  const migrated = version.applied > 0;
+  const [films, snapshots, runs, lastIngest, lastTraining, jobs] = await Promise.all([
+    migrated ? countMovies(db) : 0,
+    migrated ? countSnapshots(db) : 0,
+    migrated ? countRuns(db) : { ingest: 0, train: 0 },
+    migrated ? latestIngestRun(db) : undefined,
+    migrated ? latestTrainRun(db) : undefined,
+    jobsStatus(context),
+  ]);
+  return {
+    database: { reachable: true, location: context.database.location, dialect: context.database.dialect },
+    schema: version,
+    jobs,
+    dataSource: dataSourceOf(context.config),
+    films,
+    snapshots,
+    runs,
+    lastIngest: ingestView(lastIngest),
+    lastTraining: trainingView(lastTraining),
+  };
+}
+
+function dataSourceOf(config: Config): 'demo' | 'tmdb' {
+  return usesDemoData(config) ? 'demo' : 'tmdb';
+}
+
+type Status = Awaited<ReturnType<typeof collectStatus>>;
+
+const number = (value: unknown) => (typeof value === 'number' ? value.toFixed(3) : '—');
+
+function describeTraining(training: NonNullable<Status['lastTraining']>): string {
+  const head = `${training.status} at ${training.startedAt} on ${training.samples} films`;
+  const metrics = training.metrics as {
+    rf_regression?: { r2?: number; mae?: number };
+    rf_classification?: { auc?: number; accuracy?: number };
+    cv5?: { rf_regression_r2?: { mean: number }; rf_classification_auc?: { mean: number } };
+  } | null;
+  if (!metrics?.rf_regression) return training.error ? `${head}: ${training.error}` : head;
+  return `${head}; forest R² ${number(metrics.rf_regression.r2)} (5-fold ${number(metrics.cv5?.rf_regression_r2?.mean)}), classifier AUC ${number(metrics.rf_classification?.auc)} (5-fold ${number(metrics.cv5?.rf_classification_auc?.mean)})`;
+}
+
+function describeJobs(jobs: JobsStatus): string {
+  if (jobs.shape === 'embedded') return `in-process (${jobs.detail})`;
+  if (!jobs.redis.reachable) return `BullMQ on ${jobs.redis.location}: NOT REACHABLE (${jobs.redis.error})`;
+  const depth = (d: QueueDepth) => `${d.queued} queued, ${d.running} running, ${d.failed} failed`;
+  return `BullMQ on ${jobs.redis.location}: ingest ${depth(jobs.redis.queues.ingest)}; train ${depth(jobs.redis.queues.train)}`;
+}
+
+function render(status: Status): string {
+  const { schema, lastIngest, lastTraining } = status;
+  return [
+    `database     ${status.database.location} (reachable)`,
+    `schema       ${schema.current ?? 'empty'}${schema.pending.length ? `, ${schema.pending.length} pending (run \`horrorcast migrate\`)` : ''}`,
+    `jobs         ${describeJobs(status.jobs)}`,
+    `data source  ${status.dataSource === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
+    `films        ${status.films} (${status.snapshots} snapshots)`,
+    `runs         ${status.runs.ingest} collections, ${status.runs.train} trainings`,
+    `last ingest  ${
+      lastIngest
+        ? `${lastIngest.status} at ${lastIngest.startedAt}: ${lastIngest.newFilms} new, ${lastIngest.updatedFilms} updated, ${lastIngest.snapshots} snapshots, ${lastIngest.apiCalls} API calls, ${lastIngest.failures} failures${lastIngest.error ? ` (${lastIngest.error})` : ''}`
+        : 'never'
+    }`,
+    `last train   ${lastTraining ? describeTraining(lastTraining) : 'never'}`,
+  ].join('\n');
+}
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('database reachability, schema version, film and run counts')
+    .description(
+      'database and Redis reachability, schema version, queue depths, last collection and training',
+    )
     .option('--json', 'print one JSON object')
     .action(
       action(async (options: { json?: boolean }) => {
         const context = await createContext({ migrate: false });
         try {
-          const { db } = context.database;
-          const version = await schemaVersion(context.database);
-          const migrated = version.applied > 0;
-          const status = {
-            database: {
-              reachable: true,
-              location: context.database.location,
-              dialect: context.database.dialect,
-            },
-            schema: version,
-            dataSource: usesDemoData(context.config) ? 'demo' : 'tmdb',
-            films: migrated ? await countMovies(db) : 0,
-            snapshots: migrated ? await countSnapshots(db) : 0,
-            runs: migrated ? await countRuns(db) : { ingest: 0, train: 0 },
-            lastIngest: migrated ? ((await latestIngestRun(db)) ?? null) : null,
-            lastTraining: migrated ? ((await latestTrainRun(db)) ?? null) : null,
-          };
-          if (options.json) {
-            process.stdout.write(`${JSON.stringify(status)}\n`);
-            return;
-          }
-          const lines = [
-            `database     ${status.database.location} (reachable)`,
-            `schema       ${version.current ?? 'empty'}${version.pending.length ? `, ${version.pending.length} pending (run \`horrorcast migrate\`)` : ''}`,
-            `data source  ${status.dataSource === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
-            `films        ${status.films} (${status.snapshots} snapshots)`,
-            `runs         ${status.runs.ingest} collections, ${status.runs.train} trainings`,
-            `last ingest  ${status.lastIngest ? `${status.lastIngest.status} at ${status.lastIngest.started_at}` : 'never'}`,
-            `last train   ${status.lastTraining ? `${status.lastTraining.status} at ${status.lastTraining.started_at}` : 'never'}`,
-          ];
-          process.stdout.write(`${lines.join('\n')}\n`);
+          const status = await collectStatus(context);
+          process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${render(status)}\n`);
+          // Redis down in the scaled shape is an environment problem, as for `worker` and `scheduler`.
+          return status.jobs.shape === 'scaled' && !status.jobs.redis.reachable ? 2 : 0;
         } finally {
           await context.close();
         }
