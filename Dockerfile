@@ -23,7 +23,6 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
-COPY --chown=node:node src/web ./src/web
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000
