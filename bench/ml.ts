@@ -111,16 +111,14 @@ function syntheticFilms(n: number): TrainingFilm[] {
     const j = random.nextInt(i + 1);
     [films[i], films[j]] = [films[j], films[i]];
   }
-  return films
-    .slice(0, n)
-    .map((film) =>
-      toFilm({
-        ...film,
-        genres: film.genres,
-        release_date: film.release_date || null,
-        runtime: film.runtime,
-      }),
-    );
+  return films.slice(0, n).map((film) =>
+    toFilm({
+      ...film,
+      genres: film.genres,
+      release_date: film.release_date || null,
+      runtime: film.runtime,
+    }),
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -165,6 +163,7 @@ interface ScaleResult {
   n: number;
   threads: number;
   seconds: number;
+  cpuSeconds: number;
   steps: Record<string, number>;
   maxRssMb: number;
 }
@@ -174,14 +173,17 @@ async function scaleChild(n: number, threads: number): Promise<void> {
   const films = syntheticFilms(n);
   const pool = threads > 1 ? createForestPool(threads) : undefined;
   const started = performance.now();
+  const cpuStarted = cpuClock();
   const outcome = await computeTraining(films, DEFAULT_TRAINING_SETTINGS, { grow: pool?.grow });
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuClock() - cpuStarted;
   await pool?.close();
   if (outcome.status !== 'succeeded') throw new Error('not enough films');
   const result: ScaleResult = {
     n,
     threads,
     seconds,
+    cpuSeconds,
     steps: { ...outcome.seconds },
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
