@@ -18,12 +18,8 @@ export interface LinearPredictionRow {
   mae_vote_average: number;
 }
 
-/** The run's linear predictions, highest predicted popularity first. */
-export async function topLinearPredictions(
-  db: Kysely<Database>,
-  trainRunId: number,
-  limit: number,
-): Promise<LinearPredictionRow[]> {
+/** A run's linear predictions joined with their films' titles. */
+function linearPredictionsOf(db: Kysely<Database>, trainRunId: number) {
   return db
     .selectFrom('model_predictions as p')
     .innerJoin('movies as m', 'm.tmdb_id', 'p.tmdb_id')
@@ -38,7 +34,16 @@ export async function topLinearPredictions(
       'p.mae_popularity',
       'p.mae_vote_average',
     ])
-    .where('p.train_run_id', '=', trainRunId)
+    .where('p.train_run_id', '=', trainRunId);
+}
+
+/** The run's linear predictions, highest predicted popularity first. */
+export async function topLinearPredictions(
+  db: Kysely<Database>,
+  trainRunId: number,
+  limit: number,
+): Promise<LinearPredictionRow[]> {
+  return linearPredictionsOf(db, trainRunId)
     .orderBy('p.predicted_popularity', 'desc')
     .orderBy('p.tmdb_id', 'asc')
     .limit(limit)
@@ -51,24 +56,7 @@ export async function linearPredictionOf(
   trainRunId: number,
   tmdbId: number,
 ): Promise<LinearPredictionRow | undefined> {
-  return db
-    .selectFrom('model_predictions as p')
-    .innerJoin('movies as m', 'm.tmdb_id', 'p.tmdb_id')
-    .select([
-      'p.tmdb_id',
-      'm.title',
-      'p.model_name',
-      'p.predicted_popularity',
-      'p.actual_popularity',
-      'p.predicted_vote_average',
-      'p.actual_vote_average',
-      'p.mae_popularity',
-      'p.mae_vote_average',
-    ])
-    .where('p.train_run_id', '=', trainRunId)
-    .where('p.tmdb_id', '=', tmdbId)
-    .limit(1)
-    .executeTakeFirst();
+  return linearPredictionsOf(db, trainRunId).where('p.tmdb_id', '=', tmdbId).limit(1).executeTakeFirst();
 }
 
 export interface FeatureImportanceRow {
