@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, MovieSnapshot } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { ClassificationResultsTable, ClusterProfilesTable, Database, MovieSnapshot } from './schema.js';
 
 /**
  * Read-side queries behind the API and the dashboard: the results of one training run, joined to
@@ -110,16 +110,7 @@ export async function regressionPredictions(
   return { total: Number(count.n), rows };
 }
 
-export interface ClassificationRow {
-  threshold: number;
-  accuracy: number;
-  auc: number;
-  true_negatives: number;
-  false_positives: number;
-  false_negatives: number;
-  true_positives: number;
-  roc_curve: string;
-}
+export type ClassificationRow = Omit<Selectable<ClassificationResultsTable>, 'train_run_id'>;
 
 export async function classificationResult(
   db: Kysely<Database>,
@@ -168,14 +159,7 @@ export async function clusterPoints(
   return { total: Number(count.n), rows };
 }
 
-export interface ClusterProfileRow {
-  cluster: number;
-  film_count: number;
-  avg_popularity: number;
-  avg_vote_average: number;
-  avg_runtime: number;
-  avg_vote_count: number;
-}
+export type ClusterProfileRow = Omit<Selectable<ClusterProfilesTable>, 'train_run_id'>;
 
 export async function clusterProfiles(
   db: Kysely<Database>,
