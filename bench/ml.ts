@@ -368,7 +368,7 @@ async function main(): Promise<void> {
       for (const t of threads > 1 ? [1, threads] : [1]) {
         const result = runScaleChild(n, t);
         console.log(
-          `scale n=${n} threads=${t}: ${fmt(result.seconds, 2)} s, peak ${Math.round(result.maxRssMb)} MB`,
+          `scale n=${n} threads=${t}: ${fmt(result.seconds, 2)} s (CPU ${fmt(result.cpuSeconds, 2)} s), peak ${Math.round(result.maxRssMb)} MB`,
         );
         scaling.push(result);
       }
@@ -418,6 +418,7 @@ async function main(): Promise<void> {
               'films',
               'threads',
               'total s',
+              'CPU s (all threads)',
               'RF regression s',
               'RF classification s',
               'k-means + PCA s',
@@ -428,6 +429,7 @@ async function main(): Promise<void> {
               String(r.n),
               String(r.threads),
               fmt(r.seconds, 2),
+              fmt(r.cpuSeconds, 2),
               fmt(r.steps.rf_regression, 2),
               fmt(r.steps.rf_classification, 2),
               fmt(r.steps.clustering, 2),

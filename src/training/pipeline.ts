@@ -227,11 +227,6 @@ function regressionScores(actual: Float64Array, predicted: Float64Array): Regres
   return { mae: meanAbsoluteError(actual, predicted), r2: r2Score(actual, predicted) };
 }
 
-/**
- * The whole analysis of SPEC §4 on a set of films: the linear baseline, the random-forest regressor
- * and classifier, k-means with PCA, and 5-fold cross-validation of every metric. Pure computation:
- * no I/O; trees are grown by `grow` (the calling thread or a worker pool).
- */
 export interface ComputeHooks {
   /** Grows the forests' trees: the calling thread unless a worker pool is given. */
   readonly grow?: TreeGrower;
@@ -242,6 +237,11 @@ export interface ComputeHooks {
 
 const wallClock = (): number => performance.now() / 1000;
 
+/**
+ * The whole analysis of SPEC §4 on a set of films: the linear baseline, the random-forest regressor
+ * and classifier, k-means with PCA, and 5-fold cross-validation of every metric. Pure computation:
+ * no I/O; trees are grown by `grow` (the calling thread or a worker pool).
+ */
 export async function computeTraining(
   films: readonly TrainingFilm[],
   settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
@@ -362,6 +362,7 @@ export async function computeTraining(
   const cv = await crossValidate(horror, linearX, popularity, voteAverage, highRating, settings, grow);
   const crossValidationSeconds = seconds(t);
 
+  // Column 0 of the horror features: the runtime with a missing one counted as 90 minutes.
   const runtimeColumn = 0;
   const profiles: ClusterProfile[] = Array.from({ length: k }, (_, cluster) => {
     let count = 0;
