@@ -1024,7 +1024,8 @@ function markSides(
   let left = start;
   for (let k = start; k < end; k++) {
     const id = order[k];
-    const side = codes[column + id] <= position ? 1 : 0;
+    // 1 when the code is at most `position`, without a branch: the sign bit of position - code.
+    const side = 1 - ((position - codes[column + id]) >>> 31);
     goesLeft[id] = side;
     left += side;
   }
@@ -1062,12 +1063,17 @@ function partition(
         continue;
       }
     }
+    // Branch-free: a sample's side is as unpredictable as a coin, so write it to both places and
+    // advance only the side it belongs to.
     let l = offset + start;
     let r = 0;
     for (let k = offset + start; k < offset + end; k++) {
       const id = order[k];
-      if (goesLeft[id] === 1) order[l++] = id;
-      else scratchOrder[r++] = id;
+      const left = goesLeft[id];
+      order[l] = id;
+      scratchOrder[r] = id;
+      l += left;
+      r += 1 - left;
     }
     for (let k = 0; k < r; k++) order[l + k] = scratchOrder[k];
   }
