@@ -143,6 +143,8 @@ interface Workspace {
   readonly touched: Int32Array;
   readonly candidates: Int32Array;
   readonly stack: Int32Array;
+  /** Weight and weighted target of each stacked node, as its parent's split measured them. */
+  readonly stackStats: Float64Array;
   readonly constant: Uint8Array;
   readonly nodeFeature: Int32Array;
   readonly nodeThreshold: Float64Array;
@@ -168,6 +170,9 @@ interface BestSplit {
   /** The feature values on either side of the split: the threshold lies half-way. */
   low: number;
   high: number;
+  /** Weight and weighted target (class 1's weight for two classes) of the left side. */
+  leftWeight: number;
+  leftSum: number;
 }
 
 /** The maximum number of nodes a tree can have given its depth limit and sample count. */
@@ -218,6 +223,7 @@ export function growTrees(task: GrowTask, featureIndex?: FeatureIndex): TreeSet 
     touched: new Int32Array(MAX_HISTOGRAM_VALUES),
     candidates: new Int32Array(p),
     stack: new Int32Array(STACK_FIELDS * (capacity + 2)),
+    stackStats: new Float64Array(2 * (capacity + 2)),
     constant: new Uint8Array(p * (Math.min(task.maxDepth, n) + 2)),
     nodeFeature: new Int32Array(capacity),
     nodeThreshold: new Float64Array(capacity),
@@ -423,6 +429,8 @@ function searchSlot(
   let bestProxy = best.proxy;
   let bestBin = -1;
   let bestNext = -1;
+  let bestLeftWeight = 0;
+  let bestLeftSum = 0;
   let wl = 0;
   let sl = 0;
   let nl = 0;
@@ -442,6 +450,8 @@ function searchSlot(
       if (proxy > bestProxy) {
         bestProxy = proxy;
         bestBin = previous;
+        bestLeftWeight = wl;
+        bestLeftSum = sl;
         bestNext = bin;
       }
     }
@@ -453,6 +463,8 @@ function searchSlot(
   if (occupied <= 1) return false;
   if (bestBin >= 0) {
     best.proxy = bestProxy;
+    best.leftWeight = bestLeftWeight;
+    best.leftSum = bestLeftSum;
     best.feature = f;
     best.position = bestBin;
     best.low = values[bestBin];
@@ -497,7 +509,7 @@ function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number
     depth < task.maxDepth && count >= task.minSamplesSplit && count >= 2 * task.minSamplesLeaf;
 
   const stats: NodeStats = { count: 0, weight: 0, sum: 0, impurity: 0 };
-  const best: BestSplit = { feature: -1, position: -1, proxy: 0, low: 0, high: 0 };
+  const best: BestSplit = { feature: -1, position: -1, proxy: 0, low: 0, high: 0, leftWeight: 0, leftSum: 0 };
   const stack = ws.stack;
   let rootSlot = -1;
   if (h && m >= large && willSplit(m, 0)) {
@@ -526,9 +538,17 @@ function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number
     // Left children are popped right after their parent, so only a right child records itself.
     if (parent >= 0 && id !== parent + 1) ws.nodeChild[parent] = id;
 
-    if (classes === 0) regressionStats(ws, start, end, stats);
-    else if (classes === 2) binaryStats(ws, start, end, stats);
-    else classificationStats(ws, start, end, classes, stats);
+    if (classes === 0) {
+      regressionStats(ws, start, end, stats);
+    } else if (classes === 2 && parent >= 0) {
+      // The parent's split already summed this side: weights and class-1 weights are whole numbers,
+      // so the figures are exact and no pass over the samples is needed.
+      binaryStatsOf(end - start, ws.stackStats[2 * top], ws.stackStats[2 * top + 1], stats);
+    } else if (classes === 2) {
+      binaryStats(ws, start, end, stats);
+    } else {
+      classificationStats(ws, start, end, classes, stats);
+    }
     if (parent >= 0) ws.importance[ws.nodeFeature[parent]] -= stats.weight * stats.impurity;
 
     let isLeaf = !willSplit(stats.count, depth) || stats.impurity <= IMPURITY_EPSILON;
@@ -619,6 +639,10 @@ function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number
       }
     }
 
+    ws.stackStats[2 * top] = stats.weight - best.leftWeight;
+    ws.stackStats[2 * top + 1] = stats.sum - best.leftSum;
+    ws.stackStats[2 * top + 2] = best.leftWeight;
+    ws.stackStats[2 * top + 3] = best.leftSum;
     const right = STACK_FIELDS * top;
     stack[right] = split;
     stack[right + 1] = end;
@@ -653,6 +677,14 @@ function regressionStats(ws: Workspace, start: number, end: number, stats: NodeS
   stats.sum = s;
   const mean = s / w;
   stats.impurity = Math.max(q / w - mean * mean, 0);
+}
+
+function binaryStatsOf(count: number, weight: number, positive: number, stats: NodeStats): void {
+  const negative = weight - positive;
+  stats.count = count;
+  stats.weight = weight;
+  stats.sum = positive;
+  stats.impurity = 1 - (positive * positive + negative * negative) / (weight * weight);
 }
 
 /** Class 1's weight goes in stats.sum (weightedTarget is weight × label). */
@@ -726,6 +758,8 @@ function searchSorted(
   const totalSum = stats.sum;
   let bestProxy = best.proxy;
   let bestPosition = -1;
+  let bestLeftWeight = 0;
+  let bestLeftSum = 0;
   let wl = 0;
   let sl = 0;
   const last = end - minLeaf;
@@ -759,10 +793,14 @@ function searchSorted(
     if (proxy > bestProxy) {
       bestProxy = proxy;
       bestPosition = k;
+      bestLeftWeight = wl;
+      bestLeftSum = sl;
     }
   }
   if (bestPosition >= 0) {
     best.proxy = bestProxy;
+    best.leftWeight = bestLeftWeight;
+    best.leftSum = bestLeftSum;
     best.feature = f;
     best.position = bestPosition;
     best.low = data[column + order[offset + bestPosition]];
@@ -838,6 +876,8 @@ function searchFlag(
   const proxy = proxyOf(classes, lowerWeight, stats.sum - upperSum, upperWeight, upperSum);
   if (proxy > best.proxy) {
     best.proxy = proxy;
+    best.leftWeight = lowerWeight;
+    best.leftSum = stats.sum - upperSum;
     best.feature = f;
     best.position = 0;
     best.low = values[0];
@@ -899,6 +939,8 @@ function searchHistogram(
   let bestProxy = best.proxy;
   let bestBin = -1;
   let bestNext = -1;
+  let bestLeftWeight = 0;
+  let bestLeftSum = 0;
   let wl = 0;
   let sl = 0;
   let nl = 0;
@@ -916,6 +958,8 @@ function searchHistogram(
       if (proxy > bestProxy) {
         bestProxy = proxy;
         bestBin = previous;
+        bestLeftWeight = wl;
+        bestLeftSum = sl;
         bestNext = bin;
       }
     }
@@ -927,6 +971,8 @@ function searchHistogram(
   clearHistogram(ws, used, classes);
   if (bestBin >= 0) {
     best.proxy = bestProxy;
+    best.leftWeight = bestLeftWeight;
+    best.leftSum = bestLeftSum;
     best.feature = f;
     best.position = bestBin;
     best.low = values[bestBin];
