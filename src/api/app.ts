@@ -19,6 +19,7 @@ import clusteringRoutes from './routes/api/horror/clustering/index.js';
 import regressionRoutes from './routes/api/horror/regression/index.js';
 import jobsRoutes from './routes/api/jobs/index.js';
 import moviesRoutes from './routes/api/movies/index.js';
+import predictRoutes from './routes/api/predict/index.js';
 import predictionsRoutes from './routes/api/predictions/index.js';
 import runsRoutes from './routes/api/runs/index.js';
 import statusRoutes from './routes/api/status/index.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(apiHealthRoutes, { prefix: '/api/health', services });
   await app.register(summaryRoutes, { prefix: '/api/summary', services });
   await app.register(predictionsRoutes, { prefix: '/api/predictions', services });
+  await app.register(predictRoutes, { prefix: '/api/predict', services });
   await app.register(regressionRoutes, { prefix: '/api/horror/regression', services });
   await app.register(classificationRoutes, { prefix: '/api/horror/classification', services });
   await app.register(clusteringRoutes, { prefix: '/api/horror/clustering', services });

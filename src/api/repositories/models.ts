@@ -10,6 +10,7 @@ import {
 } from '../../db/analysis.js';
 import { latestSucceededTrainRun } from '../../db/runs.js';
 import type { Database } from '../../db/schema.js';
+import { type FilmAttributes, loadTrainedModels, predictWhatIf } from '../../training/index.js';
 import type { ClassificationResult } from '../schemas/classification.js';
 import type { PcaQuery } from '../schemas/clustering.js';
 import type { RunRef } from '../schemas/common.js';
@@ -187,6 +188,21 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
         return { total: points.total, items: points.rows, clusters: profiles.length };
       });
       return answer && { run: answer.model.run, ...answer.result };
+    },
+
+    /**
+     * What the newest run's stored models make of a film that need not exist (SPEC §8). The models
+     * are read and parsed once per run and kept with the run's other answers; `prediction` is null
+     * when that run stored no models.
+     */
+    async whatIf(film: FilmAttributes) {
+      const answer = await forLatest('trained-models', (model) => loadTrainedModels(db, model.run.id));
+      return (
+        answer && {
+          run: answer.model.run,
+          prediction: answer.result ? predictWhatIf(answer.result, film) : null,
+        }
+      );
     },
 
     async profiles() {

@@ -10,6 +10,7 @@ import { loadChartLibrary } from './charts/theme.js';
 import { createTopFilmsChart } from './charts/top-films.js';
 import { createPredictionsTable } from './predictions-table.js';
 import { renderError, renderRefreshed, renderStatus } from './status.js';
+import { createWhatIf } from './what-if.js';
 
 const DEFAULT_INTERVAL_MS = 30_000;
 /** While a collection or training runs, results are minutes away at most: look more often. */
@@ -87,6 +88,7 @@ async function start() {
   const config = await fetchJson('/api/config').catch(() => ({ poll_interval_ms: DEFAULT_INTERVAL_MS }));
   const intervalMs = config.poll_interval_ms;
   const refresh = createDashboard(createViews(loadChartLibrary()));
+  createWhatIf(card('what-if'));
   let timer;
 
   async function tick() {
