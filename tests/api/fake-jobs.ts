@@ -21,7 +21,8 @@ export function createRecordingJobRunner(): JobRunner & {
       return jobs.get(id);
     },
     async queueDepths() {
-      const queued = (kind: 'ingest' | 'train') => [...jobs.values()].filter((job) => job.kind === kind).length;
+      const queued = (kind: 'ingest' | 'train') =>
+        [...jobs.values()].filter((job) => job.kind === kind).length;
       return {
         ingest: { queued: queued('ingest'), running: 0, failed: 0 },
         train: { queued: queued('train'), running: 0, failed: 0 },
