@@ -176,7 +176,7 @@ replaceSection(
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-The client spends 2% of the rate as headroom (so jitter never pushes a server-side one-second window over the limit), which is most of the gap to the floor; the rest is the first request's round trip and the last page's. A lone 429 (jitter at the edge of a window) delays only its request; a second one within 3 s holds every request back for the Retry-After. Stalled requests are sent once more after an interval derived from recent latencies (at least 0.5 s) rather than waiting out the 10 s timeout. For comparison, the Python collector this replaces took 261 s for 1,870 films against a look-alike at the same 40 requests/s (7.5 requests/s, one film at a time).`,
+The client spends 2% of the rate as headroom (so jitter never pushes a server-side one-second window over the limit), which is most of the gap to the floor on a quiet machine; the rest is the first request's round trip and the last page's. The slower rows ran while other work kept the two cores busy (load column): event-loop stalls in the client and in the mock bunch requests, the mock then answers a few 429s, and hedges fire for answers that are only late. A lone 429 (jitter at the edge of a window) delays only its request; a second one within 3 s holds every request back for the Retry-After. Stalled requests are sent once more after an interval derived from recent latencies (at least 0.5 s) rather than waiting out the 10 s timeout. For comparison, the Python collector this replaces took 261 s for 1,870 films against a look-alike at the same 40 requests/s (7.5 requests/s, one film at a time).`,
 );
 
 const failed = results.filter(
