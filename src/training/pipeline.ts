@@ -501,53 +501,77 @@ async function crossValidate(
     linear_vote_average_mae: [],
   };
   const n = horror.rows;
+  // Each fold's forest is started before the previous fold is scored, so worker threads grow trees
+  // while this thread scales data and scores predictions.
+  const jobs: Array<() => Promise<() => void>> = [];
   for (const { train, test } of kFold(n, settings.folds, createNumpyRandom(settings.seed))) {
-    const parts = scaledParts(horror, train, test);
-    const forest = await fitRandomForestRegressorWith(
-      grow,
-      parts.train,
-      selectValues(popularity, train),
-      forestOptions,
-    );
-    const actual = selectValues(popularity, test);
-    const predicted = predictRandomForest(forest, parts.test);
-    scores.rf_regression_r2.push(r2Score(actual, predicted));
-    scores.rf_regression_mae.push(meanAbsoluteError(actual, predicted));
-    const linearParts = linearX === horror ? parts : scaledParts(linearX, train, test);
-    for (const [name, target] of [
-      ['popularity', popularity],
-      ['vote_average', voteAverage],
-    ] as const) {
-      const model = fitLinearRegression(linearParts.train, selectValues(target, train));
-      const truth = selectValues(target, test);
-      const estimate = predictLinearRegression(model, linearParts.test);
-      scores[`linear_${name}_r2`].push(r2Score(truth, estimate));
-      scores[`linear_${name}_mae`].push(meanAbsoluteError(truth, estimate));
-    }
+    jobs.push(async () => {
+      const parts = scaledParts(horror, train, test);
+      const forest = await fitRandomForestRegressorWith(
+        grow,
+        parts.train,
+        selectValues(popularity, train),
+        forestOptions,
+      );
+      return () => {
+        const actual = selectValues(popularity, test);
+        const predicted = predictRandomForest(forest, parts.test);
+        scores.rf_regression_r2.push(r2Score(actual, predicted));
+        scores.rf_regression_mae.push(meanAbsoluteError(actual, predicted));
+        const linearParts = linearX === horror ? parts : scaledParts(linearX, train, test);
+        for (const [name, target] of [
+          ['popularity', popularity],
+          ['vote_average', voteAverage],
+        ] as const) {
+          const model = fitLinearRegression(linearParts.train, selectValues(target, train));
+          const truth = selectValues(target, test);
+          const estimate = predictLinearRegression(model, linearParts.test);
+          scores[`linear_${name}_r2`].push(r2Score(truth, estimate));
+          scores[`linear_${name}_mae`].push(meanAbsoluteError(truth, estimate));
+        }
+      };
+    });
   }
   for (const { train, test } of stratifiedKFold(
     highRating,
     settings.folds,
     createNumpyRandom(settings.seed),
   )) {
-    const parts = scaledParts(horror, train, test);
-    const forest = await fitRandomForestClassifierWith(
-      grow,
-      parts.train,
-      selectValues(highRating, train),
-      forestOptions,
-    );
-    const actual = selectValues(highRating, test);
-    const positive = classProbability(forest, predictRandomForestProba(forest, parts.test));
-    // A fold holding one class only has no ROC curve; scikit-learn would stop, we leave the fold out.
-    if (actual.includes(0) && actual.includes(1))
-      scores.rf_classification_auc.push(rocAucScore(actual, positive));
-    scores.rf_classification_accuracy.push(
-      accuracy(
-        actual,
-        Int32Array.from(positive, (p) => (p > 0.5 ? 1 : 0)),
-      ),
-    );
+    jobs.push(async () => {
+      const parts = scaledParts(horror, train, test);
+      const forest = await fitRandomForestClassifierWith(
+        grow,
+        parts.train,
+        selectValues(highRating, train),
+        forestOptions,
+      );
+      return () => {
+        const actual = selectValues(highRating, test);
+        const positive = classProbability(forest, predictRandomForestProba(forest, parts.test));
+        // A fold holding one class only has no ROC curve; scikit-learn would stop, we leave the fold out.
+        if (actual.includes(0) && actual.includes(1)) {
+          scores.rf_classification_auc.push(rocAucScore(actual, positive));
+        }
+        scores.rf_classification_accuracy.push(
+          accuracy(
+            actual,
+            Int32Array.from(positive, (p) => (p > 0.5 ? 1 : 0)),
+          ),
+        );
+      };
+    });
+  }
+  const start = (j: number) => {
+    const job = jobs[j]();
+    // Awaited in turn below; if an earlier fold fails first, this one's failure is not news.
+    job.catch(() => {});
+    return job;
+  };
+  let next = start(0);
+  for (let j = 0; j < jobs.length; j++) {
+    const current = next;
+    if (j + 1 < jobs.length) next = start(j + 1);
+    (await current)();
   }
   return Object.fromEntries(
     Object.entries(scores).map(([name, values]) => [name, meanStd(values)]),
