@@ -215,7 +215,7 @@ interface Bounds {
   readonly half: Float64Array;
 }
 
-function distanceToCenter(
+function squaredDistance(
   samples: Float64Array,
   row: number,
   centers: Float64Array,
@@ -227,7 +227,17 @@ function distanceToCenter(
     const diff = samples[row + j] - centers[center + j];
     d += diff * diff;
   }
-  return Math.sqrt(d);
+  return d;
+}
+
+function distanceToCenter(
+  samples: Float64Array,
+  row: number,
+  centers: Float64Array,
+  center: number,
+  p: number,
+) {
+  return Math.sqrt(squaredDistance(samples, row, centers, center, p));
 }
 
 function nearestTwo(
@@ -243,7 +253,7 @@ function nearestTwo(
   let second = Number.POSITIVE_INFINITY;
   let cluster = 0;
   for (let c = 0; c < k; c++) {
-    const d = distanceToCenter(samples, i * p, centers, c * p, p);
+    const d = squaredDistance(samples, i * p, centers, c * p, p);
     if (d < first) {
       second = first;
       first = d;
@@ -253,8 +263,8 @@ function nearestTwo(
     }
   }
   labels[i] = cluster;
-  bounds.upper[i] = first;
-  bounds.lower[i] = second;
+  bounds.upper[i] = Math.sqrt(first);
+  bounds.lower[i] = Math.sqrt(second);
 }
 
 function assignAll(
