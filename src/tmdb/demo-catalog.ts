@@ -157,13 +157,13 @@ function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>)
   const recency = 1 + 3 * Math.exp(-Math.max(0, ageYears) / 1.5);
   const popularity =
     0.6 + 0.1 * voteCount ** 0.62 * recency * Math.exp(random.normal(0, 0.6)) + random.next() * 1.5;
+  const known = voteCount >= 10;
+  const runtime = demoRuntime(random, known);
+  const genres = demoGenres(random);
   const voteAverage =
-    voteCount === 0
-      ? 0
-      : clamp(random.normal(5.3 + 0.2 * Math.log10(voteCount), 0.8 + 2 / Math.sqrt(voteCount)), 1, 10);
+    voteCount === 0 ? 0 : demoVoteAverage(random, { voteCount, runtime, genres, english, ageYears });
 
   const title = demoTitle(random);
-  const known = voteCount >= 10;
   return {
     id: uniqueId(random, year, usedIds),
     imdb_id: random.chance(known ? 0.97 : 0.7) ? `tt${random.int(1_000_000, 29_999_999)}` : null,
@@ -178,8 +178,8 @@ function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>)
     popularity: round(popularity, 3),
     vote_count: voteCount,
     vote_average: round(voteAverage, 1),
-    runtime: demoRuntime(random, known),
-    genres: demoGenres(random),
+    runtime,
+    genres,
     poster_path: random.chance(known ? 0.98 : 0.75) ? `/${imagePath(random)}.jpg` : null,
     backdrop_path: random.chance(known ? 0.9 : 0.4) ? `/${imagePath(random)}.jpg` : null,
     budget: voteCount > 300 && random.chance(0.6) ? random.int(1, 40) * 1_000_000 : 0,
@@ -204,6 +204,42 @@ function demoTitle(random: Random): string {
     default:
       return `${random.pick(ADJECTIVES)} ${random.pick(NOUNS)}`;
   }
+}
+
+/** Rating shift of a co-genre, as TMDB's horror catalogue shows it: dramas and mysteries rate higher. */
+const GENRE_RATING_SHIFT: Record<string, number> = {
+  Drama: 0.45,
+  Mystery: 0.3,
+  Thriller: 0.1,
+  Fantasy: 0.05,
+  'Science Fiction': -0.15,
+  Comedy: -0.35,
+  Action: -0.2,
+};
+
+/**
+ * Ratings follow what the models are meant to find: widely voted, longer films and dramas rate
+ * higher, a film's first few votes scatter widely, the rest is noise.
+ */
+function demoVoteAverage(
+  random: Random,
+  film: {
+    voteCount: number;
+    runtime: number;
+    genres: CatalogFilm['genres'];
+    english: boolean;
+    ageYears: number;
+  },
+): number {
+  const usualRuntime = film.runtime >= 60 ? film.runtime : 90;
+  const mean =
+    3.9 +
+    0.75 * Math.log10(1 + film.voteCount) +
+    0.018 * clamp(usualRuntime - 90, -30, 50) +
+    film.genres.reduce((shift, genre) => shift + (GENRE_RATING_SHIFT[genre.name] ?? 0), 0) +
+    (film.english ? -0.25 : 0.2) +
+    0.02 * Math.min(15, Math.max(0, film.ageYears));
+  return clamp(random.normal(mean, 0.4 + 1.5 / Math.sqrt(film.voteCount)), 1, 10);
 }
 
 function demoRuntime(random: Random, known: boolean): number {
