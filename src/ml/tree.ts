@@ -78,8 +78,29 @@ export function indexFeatures(rows: number, cols: number, data: Float64Array): F
   const sorted: Int32Array[] = [];
   const values = new Float64Array(rows);
   const rank = new Int32Array(rows);
+  const seen = new Map<number, number>();
   for (let j = 0; j < cols; j++) {
     const offset = j * rows;
+    // Most features are flags or months: collect their few values in a map, without sorting.
+    seen.clear();
+    let few = true;
+    for (let i = 0; i < rows; i++) {
+      const value = data[offset + i];
+      if (seen.has(value)) continue;
+      if (seen.size === MAX_HISTOGRAM_VALUES) {
+        few = false;
+        break;
+      }
+      seen.set(value, 0);
+    }
+    if (few) {
+      const ascending = Float64Array.from(seen.keys()).sort();
+      for (let r = 0; r < ascending.length; r++) seen.set(ascending[r], r);
+      for (let i = 0; i < rows; i++) codes[offset + i] = seen.get(data[offset + i]) ?? 0;
+      distinct.push(ascending);
+      sorted.push(new Int32Array(0));
+      continue;
+    }
     values.set(data.subarray(offset, offset + rows));
     values.sort();
     let unique = 0;
@@ -97,20 +118,14 @@ export function indexFeatures(rows: number, cols: number, data: Float64Array): F
       }
       rank[i] = lo;
     }
-    if (unique <= MAX_HISTOGRAM_VALUES) {
-      for (let i = 0; i < rows; i++) codes[offset + i] = rank[i];
-      distinct.push(values.slice(0, unique));
-      sorted.push(new Int32Array(0));
-    } else {
-      // A counting sort by rank: ascending values, ties in sample order.
-      const start = new Int32Array(unique + 1);
-      for (let i = 0; i < rows; i++) start[rank[i] + 1]++;
-      for (let r = 0; r < unique; r++) start[r + 1] += start[r];
-      const order = new Int32Array(rows);
-      for (let i = 0; i < rows; i++) order[start[rank[i]]++] = i;
-      distinct.push(new Float64Array(0));
-      sorted.push(order);
-    }
+    // A counting sort by rank: ascending values, ties in sample order.
+    const start = new Int32Array(unique + 1);
+    for (let i = 0; i < rows; i++) start[rank[i] + 1]++;
+    for (let r = 0; r < unique; r++) start[r + 1] += start[r];
+    const order = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) order[start[rank[i]]++] = i;
+    distinct.push(new Float64Array(0));
+    sorted.push(order);
   }
   return { distinct, codes, sorted };
 }
