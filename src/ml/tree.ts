@@ -245,7 +245,7 @@ export function growTrees(task: GrowTask, featureIndex?: FeatureIndex): TreeSet 
     nodeChild: new Int32Array(capacity),
     leafValues: new Float64Array(capacity * outputs),
     importance: new Float64Array(p),
-    histograms: withHistograms ? createHistograms(index, slots) : undefined,
+    histograms: withHistograms ? createHistograms(index, slots, task.minSamplesLeaf > 1) : undefined,
   };
   if (classes > 0) for (let i = 0; i < n; i++) ws.label[i] = target[i];
 
@@ -309,6 +309,11 @@ interface Histograms {
   readonly weight: Float64Array;
   readonly sum: Float64Array;
   readonly count: Int32Array;
+  /**
+   * Whether `count` is kept for every feature. Only a minimum leaf size above 1 needs sample counts:
+   * otherwise a bin is empty exactly when its weight (a whole number of bootstrap draws) is 0.
+   */
+  readonly counted: boolean;
   /** Bins of all histogram features, laid end to end: feature f starts at offset[f]. */
   readonly offset: Int32Array;
   readonly width: number;
@@ -319,7 +324,7 @@ interface Histograms {
   readonly laneCount: Int32Array;
 }
 
-function createHistograms(index: FeatureIndex, slots: number): Histograms {
+function createHistograms(index: FeatureIndex, slots: number, counted: boolean): Histograms {
   const offset = new Int32Array(index.distinct.length);
   let width = 0;
   index.distinct.forEach((values, f) => {
@@ -332,6 +337,7 @@ function createHistograms(index: FeatureIndex, slots: number): Histograms {
     weight: new Float64Array(slots * width),
     sum: new Float64Array(slots * width),
     count: new Int32Array(slots * width),
+    counted,
     offset,
     width,
     free,
@@ -398,10 +404,12 @@ function fillSlot(ws: Workspace, h: Histograms, slot: number, start: number, end
     laneWeight.fill(0, 0, 4 * bins);
     laneSum.fill(0, 0, 4 * bins);
     laneCount.fill(0, 0, 4 * bins);
+    if (h.counted) {
+      for (let k = start; k < end; k++) laneCount[4 * codes[column + order[k]] + (k & 3)]++;
+    }
     for (let k = start; k < end; k++) {
       const id = order[k];
       const bin = 4 * codes[column + id] + (k & 3);
-      laneCount[bin]++;
       laneWeight[bin] += weight[id];
       laneSum[bin] += weightedTarget[id];
     }
@@ -420,10 +428,10 @@ function subtractSlot(h: Histograms, from: number, part: number): void {
   const a = from * h.width;
   const b = part * h.width;
   for (let k = 0; k < h.width; k++) {
-    h.count[a + k] -= h.count[b + k];
     h.weight[a + k] -= h.weight[b + k];
     h.sum[a + k] -= h.sum[b + k];
   }
+  if (h.counted) for (let k = 0; k < h.width; k++) h.count[a + k] -= h.count[b + k];
 }
 
 /** Searches a histogram feature from a node's slot; false when constant in the node. */
@@ -451,15 +459,14 @@ function searchSlot(
   let nl = 0;
   let previous = -1;
   let occupied = 0;
+  const counted = h.counted;
   for (let bin = 0; bin < values.length; bin++) {
-    const c = count[at + bin];
-    if (c === 0) continue;
+    if (weight[at + bin] === 0) continue;
     occupied++;
     if (
       previous >= 0 &&
       values[bin] > values[previous] + FEATURE_THRESHOLD &&
-      nl >= minLeaf &&
-      total - nl >= minLeaf
+      (!counted || (nl >= minLeaf && total - nl >= minLeaf))
     ) {
       const proxy = proxyOf(classes, wl, sl, stats.weight - wl, stats.sum - sl);
       if (proxy > bestProxy) {
@@ -472,7 +479,7 @@ function searchSlot(
     }
     wl += weight[at + bin];
     sl += sum[at + bin];
-    nl += c;
+    if (counted) nl += count[at + bin];
     previous = bin;
   }
   if (occupied <= 1) return false;

@@ -122,6 +122,25 @@ describe('random forest: properties', () => {
     }
   });
 
+  it('respects the minimum leaf size, on histogram and sorted features alike', () => {
+    const random = createRandom(12);
+    // Feature 0 has few values (searched through histograms), feature 1 many (searched sorted).
+    const rows = Array.from({ length: 300 }, () => [random.nextInt(6), random.next()]);
+    const x = matrixFromRows(rows);
+    const y = Float64Array.from(rows, (r) => r[0] + 3 * r[1]);
+    const model = fitRandomForestRegressor(x, y, { trees: 1, bootstrap: false, minSamplesLeaf: 7, seed: 1 });
+    const leafSizes = new Map<number, number>();
+    const { feature, threshold, child } = model.trees;
+    for (let i = 0; i < x.rows; i++) {
+      let node = 0;
+      while (feature[node] >= 0)
+        node = x.data[feature[node] * x.rows + i] <= threshold[node] ? node + 1 : child[node];
+      leafSizes.set(node, (leafSizes.get(node) ?? 0) + 1);
+    }
+    expect(leafSizes.size).toBeGreaterThan(5);
+    for (const size of leafSizes.values()) expect(size).toBeGreaterThanOrEqual(7);
+  });
+
   it('rejects non-finite features', () => {
     const x = matrixFromRows([[1], [Number.NaN]]);
     expect(() => fitRandomForestRegressor(x, Float64Array.from([1, 2]))).toThrow(/finite/);
