@@ -77,6 +77,18 @@ type Outcome<T> =
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'fail'; error: Error };
 
+/**
+ * Queue order for a free connection. A retry or hedge has waited already; a listing unlocks more
+ * work (a discover page brings 20 films); details are the bulk and can wait behind both.
+ */
+const PRIORITY = { details: 0, listing: 1, again: 2 } as const;
+
+interface Call<T> {
+  path: string;
+  url: string;
+  schema: z.ZodType<T>;
+}
+
 const LATENCY_SAMPLES = 200;
 /** Two 429s closer than this are not jitter. */
 const REPEATED_429_MS = 3_000;
@@ -142,13 +154,12 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   }
 
   async function attempt<T>(
-    path: string,
-    url: string,
-    schema: z.ZodType<T>,
+    { path, url, schema }: Call<T>,
     signal: AbortSignal,
+    priority: number,
     onSent: () => void,
   ): Promise<Outcome<T>> {
-    const release = await semaphore.acquire(signal);
+    const release = await semaphore.acquire(signal, priority);
     try {
       await sleep(pausedUntil - performance.now(), signal);
       await options.rateLimiter.acquire(signal);
@@ -190,13 +201,8 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   }
 
   /** One logical attempt, raced against a single hedge when it stays silent for too long. */
-  function hedged<T>(
-    path: string,
-    url: string,
-    schema: z.ZodType<T>,
-    signal: AbortSignal,
-  ): Promise<Outcome<T>> {
-    if (hedge === false) return attempt(path, url, schema, signal, () => {});
+  function hedged<T>(call: Call<T>, signal: AbortSignal, priority: number): Promise<Outcome<T>> {
+    if (hedge === false) return attempt(call, signal, priority, () => {});
     const limits = hedge;
     return new Promise<Outcome<T>>((resolve, reject) => {
       const losers: AbortController[] = [];
@@ -218,12 +224,13 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
             timer = setTimeout(() => {
               if (settled) return;
               stats.hedges += 1;
-              log.debug({ path }, 'TMDB request silent for too long, sending it once more');
+              log.debug({ path: call.path }, 'TMDB request silent for too long, sending it once more');
               launch(true);
             }, hedgeDelay(limits));
           }
         };
-        attempt(path, url, schema, AbortSignal.any([signal, own.signal]), onSent).then(
+        const attemptSignal = AbortSignal.any([signal, own.signal]);
+        attempt(call, attemptSignal, isHedge ? PRIORITY.again : priority, onSent).then(
           (outcome) => {
             open -= 1;
             if (settled) return;
@@ -258,15 +265,16 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
     path: string,
     params: Record<string, string | number>,
     schema: z.ZodType<T>,
+    priority: number,
     callerSignal?: AbortSignal,
   ): Promise<T> {
     const signal = AbortSignal.any(callerSignal ? [...runSignals, callerSignal] : runSignals);
-    const url = urlFor(path, params);
+    const call: Call<T> = { path, url: urlFor(path, params), schema };
     let reason = '';
     try {
       for (let attemptNo = 1; attemptNo <= maxAttempts; attemptNo += 1) {
         if (signal.aborted) throw signal.reason;
-        const outcome = await hedged(path, url, schema, signal);
+        const outcome = await hedged(call, signal, attemptNo === 1 ? priority : PRIORITY.again);
         if (outcome.kind === 'ok') return outcome.value;
         if (outcome.kind === 'fail') {
           if (outcome.error instanceof TmdbAuthError && !authError) {
@@ -316,14 +324,15 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
           page: query.page,
         },
         discoverPageSchema,
+        PRIORITY.listing,
         signal,
       );
     },
     movieDetails(id, signal) {
-      return get(`/movie/${id}`, {}, movieDetailsSchema, signal);
+      return get(`/movie/${id}`, {}, movieDetailsSchema, PRIORITY.details, signal);
     },
     async genres(signal) {
-      return (await get('/genre/movie/list', {}, genreListSchema, signal)).genres;
+      return (await get('/genre/movie/list', {}, genreListSchema, PRIORITY.listing, signal)).genres;
     },
   };
 }

@@ -115,35 +115,44 @@ export class TokenBucketRateLimiter implements RateLimiter {
   }
 }
 
-/** Caps how many requests are open at once (TMDB allows 20 connections per address). */
+/**
+ * Caps how many requests are open at once (TMDB allows 20 connections per address). Waiters are
+ * served by priority, then in order of arrival: a retry or a discover page must not queue behind
+ * the hundreds of film details a run has lined up, or the work it unlocks ends up at the tail.
+ */
 export class Semaphore {
   private available: number;
-  private readonly queue: Array<() => void> = [];
+  private readonly queue: Array<{ priority: number; grant: () => void }> = [];
 
   constructor(readonly limit: number) {
     if (!(limit >= 1)) throw new RangeError('limit must be at least 1');
     this.available = limit;
   }
 
-  /** Resolves with a release function once a slot is free. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /** Resolves with a release function once a slot is free; a higher `priority` goes first. */
+  acquire(signal?: AbortSignal, priority = 0): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.available > 0) {
       this.available -= 1;
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(this.releaser());
+      const entry = {
+        priority,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(this.releaser());
+        },
       };
       const onAbort = () => {
-        const index = this.queue.indexOf(grant);
+        const index = this.queue.indexOf(entry);
         if (index >= 0) this.queue.splice(index, 1);
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(grant);
+      const behind = this.queue.findIndex((waiting) => waiting.priority < priority);
+      if (behind === -1) this.queue.push(entry);
+      else this.queue.splice(behind, 0, entry);
     });
   }
 
@@ -157,7 +166,7 @@ export class Semaphore {
       if (released) return;
       released = true;
       const next = this.queue.shift();
-      if (next) next();
+      if (next) next.grant();
       else this.available += 1;
     };
   }

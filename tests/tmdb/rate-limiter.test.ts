@@ -110,4 +110,25 @@ describe('Semaphore', () => {
     expect(thirdIn).toBe(true);
     expect(semaphore.inUse).toBe(1);
   });
+
+  it('serves waiters by priority, then in order of arrival', async () => {
+    const semaphore = new Semaphore(1);
+    const release = await semaphore.acquire();
+    const order: string[] = [];
+    const wait = (name: string, priority: number) =>
+      semaphore.acquire(undefined, priority).then((done) => {
+        order.push(name);
+        done();
+      });
+    const all = [
+      wait('detail 1', 0),
+      wait('page', 1),
+      wait('detail 2', 0),
+      wait('retry', 2),
+      wait('page 2', 1),
+    ];
+    release();
+    await Promise.all(all);
+    expect(order).toEqual(['retry', 'page', 'page 2', 'detail 1', 'detail 2']);
+  });
 });
