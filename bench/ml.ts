@@ -206,6 +206,14 @@ function runScaleChild(n: number, threads: number): ScaleResult {
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ScaleResult;
 }
 
+/** Whether the largest catalogue met the 15 s / 1 GB target, in words, with the figures. */
+function scaleVerdict(scaling: ScaleResult[]): string {
+  const largest = scaling.filter((r) => r.n === Math.max(...scaling.map((s) => s.n)));
+  const best = largest.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const met = best.n >= 100_000 && best.seconds <= 15 && best.maxRssMb <= 1024;
+  return `This run: ${fmt(best.seconds, 1)} s with ${best.threads} thread(s), peak ${Math.round(best.maxRssMb)} MB: ${met ? 'met' : '**not met**'}.`;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const child = argv.indexOf('--child-scale');
@@ -438,7 +446,7 @@ async function main(): Promise<void> {
             ]),
           ),
           '',
-          'Target at 100,000 films: the whole run within 15 s and 1 GB peak memory.',
+          `Target at 100,000 films: the whole run within 15 s and 1 GB peak memory. ${scaleVerdict(scaling)}`,
         ]
       : []),
   ].join('\n');
