@@ -46,8 +46,8 @@ export interface TmdbClientOptions {
   maxRetryAfterMs?: number;
   /**
    * A request silent for longer than this (derived from recent latencies, within these bounds) is
-   * sent once more and the first answer wins: one stalled connection at the end of a run would
-   * otherwise add the whole timeout to the wall time. `false` turns it off.
+   * sent again, up to twice, and the first answer wins: one stalled connection at the end of a run
+   * would otherwise add the whole timeout to the wall time. `false` turns it off.
    */
   hedge?: { minMs: number; maxMs: number } | false;
   /** Cancels every request of this client, e.g. when the run is stopped. */
@@ -90,6 +90,8 @@ interface Call<T> {
 }
 
 const LATENCY_SAMPLES = 200;
+/** Extra copies of one silent request at most. */
+const MAX_HEDGES = 2;
 /** Two 429s closer than this are not jitter. */
 const REPEATED_429_MS = 3_000;
 
@@ -200,41 +202,46 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
     }
   }
 
-  /** One logical attempt, raced against a single hedge when it stays silent for too long. */
+  /**
+   * One logical attempt. While the newest request of it stays silent for longer than the hedge
+   * delay, the same request goes out once more (at most MAX_HEDGES times), and the first answer
+   * of any of them settles it: a success, a 404 or 401, or a failure worth retrying. A failure
+   * settles it too, because by then any request still open has been silent for too long anyway.
+   */
   function hedged<T>(call: Call<T>, signal: AbortSignal, priority: number): Promise<Outcome<T>> {
     if (hedge === false) return attempt(call, signal, priority, () => {});
     const limits = hedge;
     return new Promise<Outcome<T>>((resolve, reject) => {
-      const losers: AbortController[] = [];
+      const controllers: AbortController[] = [];
       let open = 0;
+      let hedges = 0;
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       const finish = (settle: () => void) => {
         settled = true;
         clearTimeout(timer);
-        for (const controller of losers) controller.abort();
+        for (const controller of controllers) controller.abort();
         settle();
       };
-      const launch = (isHedge: boolean) => {
+      const onSent = () => {
+        if (settled || hedges >= MAX_HEDGES) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (settled) return;
+          hedges += 1;
+          stats.hedges += 1;
+          log.debug({ path: call.path }, 'TMDB request silent for too long, sending it once more');
+          launch(PRIORITY.again);
+        }, hedgeDelay(limits));
+      };
+      const launch = (launchPriority: number) => {
         const own = new AbortController();
-        losers.push(own);
+        controllers.push(own);
         open += 1;
-        const onSent = () => {
-          if (!isHedge && !settled) {
-            timer = setTimeout(() => {
-              if (settled) return;
-              stats.hedges += 1;
-              log.debug({ path: call.path }, 'TMDB request silent for too long, sending it once more');
-              launch(true);
-            }, hedgeDelay(limits));
-          }
-        };
-        const attemptSignal = AbortSignal.any([signal, own.signal]);
-        attempt(call, attemptSignal, isHedge ? PRIORITY.again : priority, onSent).then(
+        attempt(call, AbortSignal.any([signal, own.signal]), launchPriority, onSent).then(
           (outcome) => {
             open -= 1;
-            if (settled) return;
-            if (outcome.kind !== 'retry' || open === 0) finish(() => resolve(outcome));
+            if (!settled) finish(() => resolve(outcome));
           },
           (error: unknown) => {
             open -= 1;
@@ -242,7 +249,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
           },
         );
       };
-      launch(false);
+      launch(priority);
     });
   }
 

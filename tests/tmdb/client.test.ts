@@ -151,6 +151,28 @@ describe('TMDB client failures', () => {
     expect(client.stats).toMatchObject({ hedges: 1, apiCalls: 2, retries: 0 });
   });
 
+  it('sends a silent request again when its first copy is silent too', async () => {
+    const server = await start({ inject: failFirst(2, 'stall'), faults: { rate: 0, stallMs: 120_000 } });
+    const client = clientFor(server, V3_KEY, {
+      timeoutMs: 50_000,
+      maxAttempts: 1,
+      hedge: { minMs: 100, maxMs: 100 },
+    });
+    expect((await client.movieDetails(100)).id).toBe(100);
+    expect(client.stats).toMatchObject({ hedges: 2, apiCalls: 3 });
+  });
+
+  it('settles on a copy that fails instead of waiting for a silent one, and retries', async () => {
+    const kinds: FaultKind[] = ['stall', '503'];
+    const server = await start({
+      inject: ({ target }) => (target.includes('/movie/100') ? kinds.shift() : undefined),
+      faults: { rate: 0, stallMs: 120_000 },
+    });
+    const client = clientFor(server, V3_KEY, { timeoutMs: 50_000, hedge: { minMs: 100, maxMs: 100 } });
+    expect((await client.movieDetails(100)).id).toBe(100);
+    expect(client.stats).toMatchObject({ hedges: 1, retries: 1, apiCalls: 3 });
+  });
+
   it('honours Retry-After: a request refused with 429 is not sent again before the delay', async () => {
     const server = await start({ rateLimit: 3 });
     const client = clientFor(server, V3_KEY, {
