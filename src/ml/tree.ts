@@ -319,6 +319,8 @@ interface Histograms {
   readonly width: number;
   readonly free: Int32Array;
   available: number;
+  /** The histogram features with two values (flags). */
+  readonly flags: Int32Array;
   readonly laneWeight: Float64Array;
   readonly laneSum: Float64Array;
   readonly laneCount: Int32Array;
@@ -342,6 +344,7 @@ function createHistograms(index: FeatureIndex, slots: number, counted: boolean):
     width,
     free,
     available: slots,
+    flags: Int32Array.from(index.distinct.flatMap((values, f) => (values.length === 2 ? [f] : []))),
     laneWeight: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneSum: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneCount: new Int32Array(4 * MAX_HISTOGRAM_VALUES),
@@ -372,32 +375,42 @@ function fillSlot(ws: Workspace, h: Histograms, slot: number, start: number, end
     totalSum += weightedTarget[id];
   }
   const distinct = ws.index.distinct;
+  // Flags: each has one value to sum (the other is the rest), in registers rather than memory
+  // cells added to over and over; two flags share a pass over the samples.
+  const flags = h.flags;
+  for (let g = 0; g < flags.length; g += 2) {
+    const first = flags[g];
+    const second = g + 1 < flags.length ? flags[g + 1] : -1;
+    const columnA = first * rows;
+    const columnB = (second < 0 ? first : second) * rows;
+    let countA = 0;
+    let weightA = 0;
+    let sumA = 0;
+    let countB = 0;
+    let weightB = 0;
+    let sumB = 0;
+    for (let k = start; k < end; k++) {
+      const id = order[k];
+      const w = weight[id];
+      const wy = weightedTarget[id];
+      const a = codes[columnA + id];
+      const b = codes[columnB + id];
+      countA += a;
+      weightA += a * w;
+      sumA += a * wy;
+      countB += b;
+      weightB += b * w;
+      sumB += b * wy;
+    }
+    writeFlag(h, base + h.offset[first], end - start, totalWeight, totalSum, countA, weightA, sumA);
+    if (second >= 0)
+      writeFlag(h, base + h.offset[second], end - start, totalWeight, totalSum, countB, weightB, sumB);
+  }
   for (let f = 0; f < distinct.length; f++) {
     const bins = distinct[f].length;
-    if (bins === 0) continue;
+    if (bins <= 2) continue;
     const column = f * rows;
     const at = base + h.offset[f];
-    if (bins === 2) {
-      // A flag: sum its upper value in registers and take the lower as the rest, instead of
-      // adding into the same two memory cells over and over.
-      let upperWeight = 0;
-      let upperSum = 0;
-      let upperCount = 0;
-      for (let k = start; k < end; k++) {
-        const id = order[k];
-        const code = codes[column + id];
-        upperCount += code;
-        upperWeight += code * weight[id];
-        upperSum += code * weightedTarget[id];
-      }
-      h.count[at] = end - start - upperCount;
-      h.weight[at] = totalWeight - upperWeight;
-      h.sum[at] = totalSum - upperSum;
-      h.count[at + 1] = upperCount;
-      h.weight[at + 1] = upperWeight;
-      h.sum[at + 1] = upperSum;
-      continue;
-    }
     // Neighbouring samples often share a value; four interleaved copies of the histogram keep
     // their additions from waiting on one another.
     const { laneWeight, laneSum, laneCount } = h;
@@ -421,6 +434,24 @@ function fillSlot(ws: Workspace, h: Histograms, slot: number, start: number, end
       h.sum[at + b] = laneSum[lane] + laneSum[lane + 1] + laneSum[lane + 2] + laneSum[lane + 3];
     }
   }
+}
+
+function writeFlag(
+  h: Histograms,
+  at: number,
+  count: number,
+  totalWeight: number,
+  totalSum: number,
+  upperCount: number,
+  upperWeight: number,
+  upperSum: number,
+): void {
+  h.count[at] = count - upperCount;
+  h.weight[at] = totalWeight - upperWeight;
+  h.sum[at] = totalSum - upperSum;
+  h.count[at + 1] = upperCount;
+  h.weight[at + 1] = upperWeight;
+  h.sum[at + 1] = upperSum;
 }
 
 /** slot `from` -= slot `part`. */
