@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, Timestamp } from '../db/index.js';
+import type { Database, IngestRun, Timestamp } from '../db/index.js';
 
 /** When each of these films last had its details fetched (null: never); absent ids are new films. */
 export async function detailsFetchedAt(
@@ -20,6 +20,21 @@ export async function detailsFetchedAt(
  * their rows would otherwise claim to be running forever. Should one of them in fact still be
  * going, its own final update puts its status right.
  */
+/**
+ * The run a resumed job left unfinished: its worker died (still `running`) or stopped and
+ * checkpointed (`failed`, cancelled). Continuing it keeps one snapshot per film for that collection.
+ */
+export async function resumableRun(db: Kysely<Database>, jobId: string): Promise<IngestRun | undefined> {
+  return db
+    .selectFrom('ingest_runs')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('status', 'in', ['running', 'failed'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export async function closeInterruptedRuns(
   db: Kysely<Database>,
   currentRunId: number,

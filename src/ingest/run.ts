@@ -12,7 +12,7 @@ import {
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
-import { closeInterruptedRuns, detailsFetchedAt } from './queries.js';
+import { closeInterruptedRuns, detailsFetchedAt, resumableRun } from './queries.js';
 import type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './types.js';
 
 export interface IngestDeps {
@@ -62,13 +62,20 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const years: number[] = [];
   for (let year = options.fromYear; year <= options.toYear; year += 1) years.push(year);
 
-  const runId = await startIngestRun(db, {
-    source,
-    jobId: options.jobId ?? null,
-    yearFrom: options.fromYear,
-    yearTo: options.toYear,
-    startedAt: now().toISOString(),
-  });
+  const resumed = options.jobId ? await resumableRun(db, options.jobId) : undefined;
+  const runId =
+    resumed?.id ??
+    (await startIngestRun(db, {
+      source,
+      jobId: options.jobId ?? null,
+      yearFrom: options.fromYear,
+      yearTo: options.toYear,
+      startedAt: now().toISOString(),
+    }));
+  if (resumed) {
+    await updateIngestRun(db, runId, { status: 'running', finished_at: null, error: null });
+    log.info({ runId, jobId: options.jobId }, 'resuming the unfinished run of this job');
+  }
   const interrupted = await closeInterruptedRuns(db, runId, now().toISOString());
   if (interrupted)
     log.warn({ runId, interrupted }, 'earlier runs were interrupted; this run completes their work');
@@ -78,7 +85,15 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const halt = new AbortController();
   const signal = options.signal ? AbortSignal.any([halt.signal, options.signal]) : halt.signal;
   let fatal: unknown;
-  const counts = { pages: 0, newFilms: 0, updatedFilms: 0, snapshots: 0, detailsFetched: 0 };
+  // A resumed run keeps what its row says was written (the row moves with the data); its
+  // snapshots are not written twice. Discover pages are all fetched again, so they count afresh.
+  const counts = {
+    pages: 0,
+    newFilms: resumed?.new_films ?? 0,
+    updatedFilms: resumed?.updated_films ?? 0,
+    snapshots: resumed?.snapshots ?? 0,
+    detailsFetched: 0,
+  };
   const failures: IngestFailure[] = [];
   let failureCount = 0;
   const seen = new Set<number>();

@@ -248,4 +248,31 @@ describeEachDialect('collection run', (database) => {
     expect(row).toMatchObject({ status: 'failed', error: 'cancelled' });
     expect(row.finished_at).not.toBeNull();
   });
+
+  it('continues the unfinished run of a resumed job: one run, one snapshot per film', async () => {
+    const controller = new AbortController();
+    const slow = tmdbFor(mock, { rateLimiter: new TokenBucketRateLimiter({ ratePerSecond: 20 }) });
+    const first = await runIngest(deps(slow), {
+      ...options,
+      jobId: 'ingest-resumed-job',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.pagesDone >= 1) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(IngestRunFailedError);
+    const interruptedRunId = (first as IngestRunFailedError).summary.runId;
+    const storedBefore = await countSnapshots(db());
+    expect(storedBefore).toBeGreaterThan(0);
+
+    const resumed = await runIngest(deps(), { ...options, jobId: 'ingest-resumed-job' });
+    expect(resumed.runId).toBe(interruptedRunId);
+    expect(resumed.status).toBe('succeeded');
+    const runs = await db().selectFrom('ingest_runs').selectAll().execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'succeeded', error: null, snapshots: expected.length });
+    expect(await countMovies(db())).toBe(expected.length);
+    expect(await countSnapshots(db())).toBe(expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+  });
 });
