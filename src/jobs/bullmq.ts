@@ -113,7 +113,13 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunne
     },
     async queueDepths() {
       const depth = async (kind: JobKind) => {
-        const counts = await queues[kind].getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'failed');
+        const counts = await queues[kind].getJobCounts(
+          'waiting',
+          'delayed',
+          'prioritized',
+          'active',
+          'failed',
+        );
         return {
           queued: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
           running: counts.active ?? 0,
