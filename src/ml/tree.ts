@@ -829,22 +829,30 @@ function searchSorted(
     current = next;
     if (tied || k + 1 - start < minLeaf || k + 1 > last) continue;
     const wr = totalWeight - wl;
-    let proxy: number;
+    // The proxy is left/wl + right/wr; compared cross-multiplied, most positions need no division.
+    let left: number;
+    let right: number;
     if (multi) {
-      let left = 0;
-      let right = 0;
+      left = 0;
+      right = 0;
       for (let c = 0; c < classes; c++) {
         const cl = classLeft[c];
         const cr = classTotals[c] - cl;
         left += cl * cl;
         right += cr * cr;
       }
-      proxy = left / wl + right / wr;
     } else {
-      proxy = proxyOf(classes, wl, sl, wr, totalSum - sl);
+      const sr = totalSum - sl;
+      left = sl * sl;
+      right = sr * sr;
+      if (classes === 2) {
+        left += (wl - sl) * (wl - sl);
+        right += (wr - sr) * (wr - sr);
+      }
     }
-    if (proxy > bestProxy) {
-      bestProxy = proxy;
+    const denominator = wl * wr;
+    if (left * wr + right * wl > bestProxy * denominator) {
+      bestProxy = (left * wr + right * wl) / denominator;
       bestPosition = k;
       bestLeftWeight = wl;
       bestLeftSum = sl;
