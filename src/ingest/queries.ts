@@ -16,11 +16,6 @@ export async function detailsFetchedAt(
 }
 
 /**
- * Runs still marked `running` when a new one starts were cut short (killed, crashed, host lost):
- * their rows would otherwise claim to be running forever. Should one of them in fact still be
- * going, its own final update puts its status right.
- */
-/**
  * The run a resumed job left unfinished: its worker died (still `running`) or stopped and
  * checkpointed (`failed`, cancelled). Continuing it keeps one snapshot per film for that collection.
  */
@@ -35,6 +30,11 @@ export async function resumableRun(db: Kysely<Database>, jobId: string): Promise
     .executeTakeFirst();
 }
 
+/**
+ * Runs still marked `running` when a new one starts were cut short (killed, crashed, host lost):
+ * their rows would otherwise claim to be running forever. Should one of them in fact still be
+ * going, its own final update puts its status right.
+ */
 export async function closeInterruptedRuns(
   db: Kysely<Database>,
   currentRunId: number,
