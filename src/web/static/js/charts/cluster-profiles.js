@@ -28,7 +28,7 @@ export function createClusterProfilesChart(card, Chart) {
     return {
       type: 'bar',
       data: {
-        labels: items.map((p) => [`Cluster ${p.cluster + 1}`, `${integer(p.film_count)} films`]),
+        labels: items.map((p) => [`Cluster ${p.cluster + 1}`, integer(p.film_count)]),
         datasets: series.map((s) => ({
           label: s.label,
           data: items.map((p) => p[s.key]),
@@ -50,7 +50,11 @@ export function createClusterProfilesChart(card, Chart) {
           },
         },
         scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 0 } },
+          x: {
+            grid: { display: false },
+            ticks: { autoSkip: false, maxRotation: 0 },
+            title: axisTitle('Cluster (films in it)'),
+          },
           popularity: {
             position: 'left',
             beginAtZero: true,
