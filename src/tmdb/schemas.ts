@@ -14,7 +14,8 @@ const nonNegative = z.number().nonnegative();
 export const genreSchema = z.object({ id: z.number().int(), name: z.string() });
 export type Genre = z.infer<typeof genreSchema>;
 
-export const discoverMovieSchema = z.object({
+/** What a discover entry and a film's details both carry. */
+const filmSchema = z.object({
   id: z.number().int().positive(),
   title: z.string(),
   original_title: z.string(),
@@ -24,9 +25,12 @@ export const discoverMovieSchema = z.object({
   popularity: nonNegative,
   vote_count: z.number().int().nonnegative(),
   vote_average: nonNegative,
-  genre_ids: z.array(z.number().int()).default([]),
   poster_path: nullableString,
   backdrop_path: nullableString,
+});
+
+export const discoverMovieSchema = filmSchema.extend({
+  genre_ids: z.array(z.number().int()).default([]),
   adult: z.boolean().default(false),
 });
 export type DiscoverMovie = z.infer<typeof discoverMovieSchema>;
@@ -62,17 +66,8 @@ export const discoverPageSchema = z
   });
 export type DiscoverPage = z.infer<typeof discoverPageSchema>;
 
-export const movieDetailsSchema = z.object({
-  id: z.number().int().positive(),
+export const movieDetailsSchema = filmSchema.extend({
   imdb_id: nullableString,
-  title: z.string(),
-  original_title: z.string(),
-  overview: nullableString,
-  original_language: z.string(),
-  release_date: nullableString,
-  popularity: nonNegative,
-  vote_count: z.number().int().nonnegative(),
-  vote_average: nonNegative,
   runtime: z
     .number()
     .int()
@@ -80,8 +75,6 @@ export const movieDetailsSchema = z.object({
     .nullish()
     .transform((value) => value ?? null),
   genres: z.array(genreSchema),
-  poster_path: nullableString,
-  backdrop_path: nullableString,
 });
 export type MovieDetails = z.infer<typeof movieDetailsSchema>;
 
