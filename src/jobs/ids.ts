@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobKind } from './types.js';
+import type { JobKind, JobStatus } from './types.js';
 
 export const JOB_KINDS: readonly JobKind[] = ['ingest', 'train'];
 
@@ -16,4 +16,19 @@ export function timetableId(kind: JobKind): string {
 export function kindOfJobId(id: string): JobKind | undefined {
   const match = /^(?:repeat:)?(ingest|train)-/.exec(id);
   return match ? (match[1] as JobKind) : undefined;
+}
+
+/** The status of a job that has just been queued. */
+export function queuedStatus(id: string, kind: JobKind): JobStatus {
+  return {
+    id,
+    kind,
+    state: 'queued',
+    progress: null,
+    result: null,
+    error: null,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Cron } from 'croner';
 import type { Logger } from '../config/logger.js';
-import { newJobId } from './ids.js';
+import { newJobId, queuedStatus } from './ids.js';
 import { cronFor, type Timetable } from './timetable.js';
 import type {
   EnqueueResult,
@@ -50,17 +50,7 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
     const current = active.get(kind);
     if (current) return { id: current.status.id, deduplicated: true };
     const entry: Entry = {
-      status: {
-        id: newJobId(kind),
-        kind,
-        state: 'queued',
-        progress: null,
-        result: null,
-        error: null,
-        createdAt: new Date().toISOString(),
-        startedAt: null,
-        finishedAt: null,
-      },
+      status: queuedStatus(newJobId(kind), kind),
       options: ingestOptions,
       controller: new AbortController(),
       done: Promise.resolve(),

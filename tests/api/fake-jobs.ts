@@ -1,3 +1,4 @@
+import { queuedStatus } from '../../src/jobs/ids.js';
 import type { IngestJobOptions, JobRunner, JobStatus } from '../../src/jobs/types.js';
 
 /** A JobRunner that only records what was asked, for testing the HTTP layer on its own. */
@@ -33,17 +34,7 @@ export function createRecordingJobRunner(): JobRunner & {
   };
   function record(kind: 'ingest' | 'train') {
     const id = `${kind}-${jobs.size + 1}`;
-    jobs.set(id, {
-      id,
-      kind,
-      state: 'queued',
-      progress: null,
-      result: null,
-      error: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-    });
+    jobs.set(id, queuedStatus(id, kind));
     return { id, deduplicated: false };
   }
   return runner;
