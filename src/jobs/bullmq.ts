@@ -70,9 +70,15 @@ const STATES: Record<string, JobState> = {
   failed: 'failed',
 };
 
-async function statusOf(kind: JobKind, job: Job<JobData>): Promise<JobStatus | undefined> {
-  const state = STATES[await job.getState()];
+/**
+ * The state is read before the job's data: a job that finishes in between then shows its result,
+ * where the other order could report `completed` beside the result it had before (none).
+ */
+async function statusOf(kind: JobKind, queue: Queue<JobData>, id: string): Promise<JobStatus | undefined> {
+  const state = STATES[await queue.getJobState(id)];
   if (!state) return undefined;
+  const job: Job<JobData> | undefined = await queue.getJob(id);
+  if (!job) return undefined;
   const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
   return {
     id: job.id ?? '',
@@ -106,8 +112,8 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunne
     async getJob(id) {
       const known = kindOfJobId(id);
       for (const kind of known ? [known] : JOB_KINDS) {
-        const job = await queues[kind].getJob(id);
-        if (job) return statusOf(kind, job);
+        const status = await statusOf(kind, queues[kind], id);
+        if (status) return status;
       }
       return undefined;
     },
