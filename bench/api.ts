@@ -16,6 +16,7 @@ import { type RunningServer, startServer } from '../src/cli/commands/serve.js';
 import type { AppContext } from '../src/cli/context.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/config/logger.js';
+import type { InProcessJobRunner } from '../src/jobs/in-process.js';
 import {
   type DatabaseHandle,
   insertSnapshots,
@@ -25,8 +26,7 @@ import {
   startIngestRun,
   updateIngestRun,
   upsertMovies,
-} from '../src/db/index.js';
-import type { InProcessJobRunner } from '../src/jobs/in-process.js';
+} from '../src/persistence/index.js';
 import { replaceSection } from './report.js';
 
 const run = promisify(execFile);

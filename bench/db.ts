@@ -4,7 +4,12 @@
  * Targets (issue 2): under 2 s on SQLite, under 5 s on MariaDB.
  */
 import { performance } from 'node:perf_hooks';
-import { type DialectName, insertSnapshots, type MovieInput, upsertMovies } from '../src/db/index.js';
+import {
+  type DialectName,
+  insertSnapshots,
+  type MovieInput,
+  upsertMovies,
+} from '../src/persistence/index.js';
 import { createTestDatabase } from '../tests/helpers/databases.js';
 import { replaceSection } from './report.js';
 

@@ -9,8 +9,8 @@
  */
 import { loadavg } from 'node:os';
 import { createLogger } from '../src/config/logger.js';
-import type { DialectName } from '../src/db/index.js';
 import { runIngest } from '../src/ingest/index.js';
+import type { DialectName } from '../src/persistence/index.js';
 import { type CatalogFilm, discoverableFilms, loadCatalogFile } from '../src/tmdb/catalog.js';
 import { createTmdbClient } from '../src/tmdb/client.js';
 import { generateDemoCatalog } from '../src/tmdb/demo-catalog.js';

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../config/logger.js';
-import type { DatabaseHandle } from '../db/connection.js';
 import type { JobRunner } from '../jobs/types.js';
+import type { DatabaseHandle } from '../persistence/connection.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';

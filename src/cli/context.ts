@@ -1,6 +1,6 @@
 import { type Config, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../config/logger.js';
-import { checkConnection, type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
+import { checkConnection, type DatabaseHandle, migrateToLatest, openDatabase } from '../persistence/index.js';
 
 /** What every command needs, built once at start-up and passed down: nothing below reaches for globals. */
 export interface AppContext {

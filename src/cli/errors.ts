@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/index.js';
 import { maskSecrets } from '../config/logger.js';
-import { DatabaseUnavailableError, MigrationError } from '../db/index.js';
+import { DatabaseUnavailableError, MigrationError } from '../persistence/index.js';
 
 /** Raised by a command to stop with a message and an exit code but no stack trace. */
 export class CommandError extends Error {

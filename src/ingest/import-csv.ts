@@ -8,7 +8,7 @@ import {
   startIngestRun,
   updateIngestRun,
   upsertMovies,
-} from '../db/index.js';
+} from '../persistence/index.js';
 import { readCsv } from './csv.js';
 import type { IngestFailure } from './types.js';
 

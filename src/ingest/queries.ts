@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, IngestRun, Timestamp } from '../db/index.js';
+import type { Database, IngestRun, Timestamp } from '../persistence/index.js';
 
 /** When each of these films last had its details fetched (null: never); absent ids are new films. */
 export async function detailsFetchedAt(

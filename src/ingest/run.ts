@@ -8,7 +8,7 @@ import {
   startIngestRun,
   updateIngestRun,
   upsertMovies,
-} from '../db/index.js';
+} from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';

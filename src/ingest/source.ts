@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, usesDemoData } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
-import type { DatabaseHandle, DataSource } from '../db/index.js';
+import type { DatabaseHandle, DataSource } from '../persistence/index.js';
 import { createTmdbClient, type TmdbClient } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';

@@ -1,4 +1,4 @@
-import type { DataSource, IngestStatus } from '../db/index.js';
+import type { DataSource, IngestStatus } from '../persistence/index.js';
 
 /** Something that did not make it into this run; the next run tries it again. */
 export interface IngestFailure {

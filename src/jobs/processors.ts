@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
-import type { DatabaseHandle } from '../db/index.js';
 import { ingestWithConfig } from '../ingest/source.js';
+import type { DatabaseHandle } from '../persistence/index.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 import { runTraining } from '../training/index.js';
 import type { JobProcessors } from './types.js';

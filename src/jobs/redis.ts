@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { type Config, ConfigError } from '../config/index.js';
-import { describeDriverError } from '../db/index.js';
+import { describeDriverError } from '../persistence/index.js';
 
 /** Redis is part of the environment: like an unreachable database, it stops a command with exit code 2. */
 export class RedisUnavailableError extends Error {

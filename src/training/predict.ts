@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { expectModel, modelFromJson } from '../ml/artifact.js';
 import type { ForestModel } from '../ml/forest.js';
 import { classProbability, predictRandomForest, predictRandomForestProba } from '../ml/forest.js';
@@ -8,6 +7,7 @@ import { type LinearModel, predictLinearRegression } from '../ml/linear.js';
 import { createMatrix, type Matrix } from '../ml/matrix.js';
 import { type PcaModel, transformPca } from '../ml/pca.js';
 import { type StandardScalerModel, transformStandardScalerRow } from '../ml/scaler.js';
+import type { Database } from '../persistence/schema.js';
 import { type FilmAttributes, horrorFeatureRow, linearFeatureRow } from './features.js';
 import { PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, type PipelineArtifact } from './pipeline.js';
 

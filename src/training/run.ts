@@ -1,9 +1,9 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from '../config/logger.js';
-import { chunk, moviesForTraining, parseGenres } from '../db/movies.js';
-import { startTrainRun, updateTrainRun } from '../db/runs.js';
-import type { Database, Movie } from '../db/schema.js';
 import { defaultThreadCount } from '../ml/threads.js';
+import { chunk, moviesForTraining, parseGenres } from '../persistence/movies.js';
+import { startTrainRun, updateTrainRun } from '../persistence/runs.js';
+import type { Database, Movie } from '../persistence/schema.js';
 import { computeInWorker } from './compute.js';
 import {
   DEFAULT_TRAINING_SETTINGS,

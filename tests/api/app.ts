@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { createLogger } from '../../src/config/logger.js';
-import type { DatabaseHandle } from '../../src/db/index.js';
 import type { JobRunner } from '../../src/jobs/types.js';
+import type { DatabaseHandle } from '../../src/persistence/index.js';
 import { createRecordingJobRunner } from './fake-jobs.js';
 
 export interface TestApp {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, DialectName } from '../../src/db/index.js';
+import type { Database, DialectName } from '../../src/persistence/index.js';
 import {
   insertSnapshots,
   type MovieInput,
@@ -8,7 +8,7 @@ import {
   updateIngestRun,
   updateTrainRun,
   upsertMovies,
-} from '../../src/db/index.js';
+} from '../../src/persistence/index.js';
 
 export const xssTitle = '<img src=x onerror=alert(1)>';
 

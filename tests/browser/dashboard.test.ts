@@ -5,7 +5,7 @@ import { type RunningServer, startServer } from '../../src/cli/commands/serve.js
 import type { AppContext } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
-import { upsertMovies } from '../../src/db/index.js';
+import { upsertMovies } from '../../src/persistence/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 

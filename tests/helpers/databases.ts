@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type DatabaseHandle, type DialectName, migrateToLatest, openDatabase } from '../../src/db/index.js';
+import {
+  type DatabaseHandle,
+  type DialectName,
+  migrateToLatest,
+  openDatabase,
+} from '../../src/persistence/index.js';
 
 /**
  * Every database-backed suite runs once per dialect, each in a database of its own so that parallel

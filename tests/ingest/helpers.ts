@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createLogger, type Logger } from '../../src/config/logger.js';
-import type { Database } from '../../src/db/index.js';
+import type { Database } from '../../src/persistence/index.js';
 import { type CatalogFilm, discoverableFilms } from '../../src/tmdb/catalog.js';
 import { createTmdbClient, type TmdbClient, type TmdbClientOptions } from '../../src/tmdb/client.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { countMovies, countSnapshots, type IngestRun, parseGenres } from '../../src/db/index.js';
 import { IngestRunFailedError, runIngest } from '../../src/ingest/index.js';
 import type { IngestOptions, IngestProgress } from '../../src/ingest/types.js';
+import { countMovies, countSnapshots, type IngestRun, parseGenres } from '../../src/persistence/index.js';
 import type { TmdbClient } from '../../src/tmdb/client.js';
 import { TmdbAuthError } from '../../src/tmdb/errors.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';

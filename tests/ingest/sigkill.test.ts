@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { countMovies, countSnapshots } from '../../src/db/index.js';
 import { runIngest } from '../../src/ingest/index.js';
+import { countMovies, countSnapshots } from '../../src/persistence/index.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import {

@@ -1,4 +1,4 @@
-import type { MovieInput } from '../../src/db/movies.js';
+import type { MovieInput } from '../../src/persistence/movies.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
 import type { TrainingFilm } from '../../src/training/pipeline.js';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { upsertMovies } from '../../src/db/movies.js';
-import type { Database } from '../../src/db/schema.js';
+import { upsertMovies } from '../../src/persistence/movies.js';
+import type { Database } from '../../src/persistence/schema.js';
 import { computeTraining, DEFAULT_TRAINING_SETTINGS } from '../../src/training/pipeline.js';
 import { loadTrainedModels, predictWhatIf } from '../../src/training/predict.js';
 import { KEPT_RUNS, runTraining, TrainingError } from '../../src/training/run.js';

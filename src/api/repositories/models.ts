@@ -7,9 +7,9 @@ import {
   linearPredictionOf,
   regressionPredictions,
   topLinearPredictions,
-} from '../../db/analysis.js';
-import { latestSucceededTrainRun } from '../../db/runs.js';
-import type { Database } from '../../db/schema.js';
+} from '../../persistence/analysis.js';
+import { latestSucceededTrainRun } from '../../persistence/runs.js';
+import type { Database } from '../../persistence/schema.js';
 import { type FilmAttributes, loadTrainedModels, predictWhatIf } from '../../training/index.js';
 import type { ClassificationResult } from '../schemas/classification.js';
 import type { PcaQuery } from '../schemas/clustering.js';

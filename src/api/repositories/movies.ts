@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import { recentSnapshots } from '../../db/analysis.js';
+import { recentSnapshots } from '../../persistence/analysis.js';
 import {
   countMovies,
   countSnapshots,
   findMovie,
   parseGenres,
   topMoviesByPopularity,
-} from '../../db/movies.js';
-import type { Database } from '../../db/schema.js';
+} from '../../persistence/movies.js';
+import type { Database } from '../../persistence/schema.js';
 import type { MovieResponse } from '../schemas/movies.js';
 import type { SummaryFilm } from '../schemas/summary.js';
 

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
-import { latestSucceededIngestSource } from '../../db/analysis.js';
-import { latestIngestRun, latestTrainRun, recentIngestRuns, recentTrainRuns } from '../../db/runs.js';
-import type { Database, IngestRun, TrainRun } from '../../db/schema.js';
+import { latestSucceededIngestSource } from '../../persistence/analysis.js';
+import {
+  latestIngestRun,
+  latestTrainRun,
+  recentIngestRuns,
+  recentTrainRuns,
+} from '../../persistence/runs.js';
+import type { Database, IngestRun, TrainRun } from '../../persistence/schema.js';
 import type { IngestRunView, TrainRunView } from '../schemas/runs.js';
 import { parseMetrics } from './metrics.js';
 

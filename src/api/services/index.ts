@@ -1,5 +1,5 @@
-import type { DatabaseHandle } from '../../db/connection.js';
 import type { JobRunner } from '../../jobs/types.js';
+import type { DatabaseHandle } from '../../persistence/connection.js';
 import type { ModelResultsRepository } from '../repositories/models.js';
 import type { MoviesRepository } from '../repositories/movies.js';
 import type { RunsRepository } from '../repositories/runs.js';

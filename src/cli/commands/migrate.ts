@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { migrateToLatest, schemaVersion } from '../../db/index.js';
+import { migrateToLatest, schemaVersion } from '../../persistence/index.js';
 import { createContext } from '../context.js';
 import { action } from '../run.js';
 

@@ -1,5 +1,9 @@
 import { Command } from 'commander';
 import { type Config, usesDemoData } from '../../config/index.js';
+import { createBullmqJobRunner } from '../../jobs/bullmq.js';
+import { checkRedis, redisLocation } from '../../jobs/redis.js';
+import { timetableOf } from '../../jobs/timetable.js';
+import type { JobKind, QueueDepth } from '../../jobs/types.js';
 import {
   countMovies,
   countRuns,
@@ -9,11 +13,7 @@ import {
   latestTrainRun,
   schemaVersion,
   type TrainRun,
-} from '../../db/index.js';
-import { createBullmqJobRunner } from '../../jobs/bullmq.js';
-import { checkRedis, redisLocation } from '../../jobs/redis.js';
-import { timetableOf } from '../../jobs/timetable.js';
-import type { JobKind, QueueDepth } from '../../jobs/types.js';
+} from '../../persistence/index.js';
 import { type AppContext, createContext } from '../context.js';
 import { action } from '../run.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { checkConnection } from '../../../../db/connection.js';
+import { checkConnection } from '../../../../persistence/connection.js';
 import { readinessResponse, readinessUnavailable } from '../../../schemas/health.js';
 import type { RouteOptions } from '../../../services/index.js';
 

@@ -10,7 +10,7 @@ import {
   snapshotHistory,
   topMoviesByPopularity,
   upsertMovies,
-} from '../../src/db/index.js';
+} from '../../src/persistence/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
 function film(id: number, overrides: Partial<MovieInput> = {}): MovieInput {
