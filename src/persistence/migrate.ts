@@ -1,4 +1,4 @@
-import { type MigrationResultSet, Migrator } from 'kysely';
+import { type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { DatabaseHandle } from './connection.js';
 import { migrationProvider } from './migrations/index.js';
 

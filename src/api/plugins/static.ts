@@ -26,7 +26,7 @@ export async function registerDashboardAssets(
     wildcard: false,
     index: 'index.html',
     cacheControl: false,
-    setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+    setHeaders: (reply) => reply.header('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {
     root: chartJsDist(),
@@ -35,6 +35,6 @@ export async function registerDashboardAssets(
     wildcard: false,
     allowedPath: (path) => path === '/chart.umd.min.js' || path === '/chart.umd.min.js.map',
     cacheControl: false,
-    setHeaders: (res) => res.setHeader('cache-control', 'public, max-age=86400'),
+    setHeaders: (reply) => reply.header('cache-control', 'public, max-age=86400'),
   });
 }

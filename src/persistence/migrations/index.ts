@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { DialectName } from '../connection.js';
 import { initialSchema } from './0001-initial-schema.js';
 
