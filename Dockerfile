@@ -1,17 +1,18 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: dev dependencies and the compiler live only in the build stage.
-ARG NODE_VERSION=22
+# Multi-stage: dev dependencies and the compiler live only in the build stage; the image runs the
+# compiled JavaScript in dist/.
+ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
-    && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No install scripts: better-sqlite3 and msgpackr-extract load the prebuilt binaries their packages
+# ship, and the project's own `prepare` (the build) runs below, once the sources are here.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -22,7 +23,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
-COPY --chown=node:node bin ./bin
+COPY --chown=node:node bin/horrorcast.js ./bin/
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000

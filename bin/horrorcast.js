@@ -1,16 +1,14 @@
 #!/usr/bin/env node
-// In a checkout the TypeScript sources run through tsx, so a stale dist/ can never shadow them;
-// an image or package that ships only dist/ runs the compiled code.
+// Runs the compiled CLI (dist/). In a checkout (src/ is present) it first makes sure dist/ matches
+// src/, compiling when a source is newer than the last build, so a stale build never runs; the
+// image ships dist/ alone and starts it directly.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'src', 'cli', 'main.ts');
-if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(source).href);
-} else {
-  await import(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href);
+if (existsSync(join(root, 'src'))) {
+  const { ensureBuild } = await import('./build.js');
+  await ensureBuild();
 }
+await import(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href);
