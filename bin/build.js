@@ -1,13 +1,17 @@
 // Compiles src/ into dist/ and keeps a checkout from ever running stale output: the build stamp
 // carries the time its build started, and any source file or folder (a folder's time changes when a
 // file in it is added, removed or renamed) touched after that makes the build out of date.
-// `node bin/build.js` builds; bin/horrorcast.js and the test run call `ensureBuild` first.
+// `node bin/build.js` (npm run build, prepare) type-checks and compiles everything; bin/horrorcast.js
+// and the test run call `ensureBuild`, which recompiles only what changed, file by file without a
+// type check (the sources are isolated modules, so each file compiles alone to the same JavaScript;
+// `npm run lint` is where types are checked).
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmdirSync,
   rmSync,
   statSync,
@@ -58,7 +62,16 @@ function removeOrphans(folder) {
   }
 }
 
-/** Type-checks and compiles src/, copies the dashboard's files, then writes the stamp. */
+/** Removes compiled files of deleted sources, copies the dashboard's files and writes the stamp. */
+function finish(startedAt) {
+  removeOrphans(dist);
+  rmSync(staticTarget, { recursive: true, force: true });
+  cpSync(staticSource, staticTarget, { recursive: true });
+  writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+  utimesSync(stamp, startedAt, startedAt);
+}
+
+/** Type-checks and compiles all of src/ with tsc. */
 export function build() {
   const startedAt = new Date();
   rmSync(stamp, { force: true });
@@ -68,11 +81,49 @@ export function build() {
     stdio: 'inherit',
   });
   if (compiled.status !== 0) throw new Error('the build failed: TypeScript reported the errors above');
-  removeOrphans(dist);
-  rmSync(staticTarget, { recursive: true, force: true });
-  cpSync(staticSource, staticTarget, { recursive: true });
-  writeFileSync(stamp, `${startedAt.toISOString()}\n`);
-  utimesSync(stamp, startedAt, startedAt);
+  finish(startedAt);
+}
+
+/**
+ * Compiles each source that changed since the last build, or whose output is missing (a renamed
+ * file keeps its old time), with the compiler options of tsconfig.build.json; all of them when
+ * there was no build or a setting changed.
+ */
+export async function refresh() {
+  const startedAt = new Date();
+  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : Number.NEGATIVE_INFINITY;
+  rmSync(stamp, { force: true });
+  const { default: ts } = await import('typescript');
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  // A lone file cannot see package.json's "type": "module", which makes every source an ES module
+  // under NodeNext: say so, or it would be emitted as CommonJS.
+  const compilerOptions = {
+    ...config.options,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  };
+  const settingsChanged = inputs.some((path) => existsSync(path) && statSync(path).mtimeMs > builtAt);
+  for (const file of config.fileNames.filter((name) => !name.endsWith('.d.ts'))) {
+    const output = join(dist, relative(join(root, 'src'), file)).replace(/\.ts$/, '.js');
+    if (!settingsChanged && existsSync(output) && statSync(file).mtimeMs <= builtAt) continue;
+    const { outputText, sourceMapText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions,
+      fileName: file,
+    });
+    mkdirSync(dirname(output), { recursive: true });
+    writeFileSync(output, outputText);
+    if (sourceMapText) {
+      const map = JSON.parse(sourceMapText);
+      map.sources = [relative(dirname(output), file)];
+      writeFileSync(`${output}.map`, JSON.stringify(map));
+    }
+  }
+  finish(startedAt);
 }
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,8 +149,8 @@ export async function ensureBuild(log = (line) => process.stderr.write(`${line}\
   await takeLock();
   try {
     if (buildIsCurrent()) return;
-    log('horrorcast: src/ changed since the last build; compiling to dist/ …');
-    build();
+    log('horrorcast: src/ changed since the last build; compiling the changes to dist/ …');
+    await refresh();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
