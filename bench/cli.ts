@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { replaceSection } from './report.js';
@@ -198,8 +198,9 @@ async function main(): Promise<void> {
       timeStart(withTmdb),
     );
 
+    const load = loadavg()[0].toFixed(1);
     const body = [
-      `Wall-clock seconds from spawning the command to its exit (or, for \`npm start\`, to the dashboard's first 200), ${runs} runs each, Node ${process.version}, compiled code (dist/), on a SQLite database holding one small collection and one training run.`,
+      `Wall-clock seconds from spawning the command to its exit (or, for \`npm start\`, to the dashboard's first 200), ${runs} runs each, Node ${process.version}, compiled code (dist/), on a SQLite database holding one small collection and one training run. Load average (1 min) when the runs ended: ${load} on 2 cores; other work on the machine lengthens every figure.`,
       '',
       table(measurements),
     ].join('\n');
