@@ -109,8 +109,8 @@ export const configSchema = z
     INGEST_MIN_VOTES: integer(0, 1_000_000, 10),
     ADMIN_TOKEN: adminToken,
     TRUST_PROXY: trustProxy,
-    RATE_LIMIT_PER_MINUTE: integer(1, 100_000, 120),
-    PREDICT_RATE_LIMIT_PER_MINUTE: integer(1, 100_000, 60),
+    RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
+    PREDICT_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 60),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -62,7 +62,7 @@ describe('configuration', () => {
     ['TMDB_API_BASE', 'not a url', /URL/],
     ['TRUST_PROXY', 'the proxy', /addresses/],
     ['LOG_FORMAT', 'xml', /auto, json or pretty/],
-    ['RATE_LIMIT_PER_MINUTE', '0', /integer between 1 and 100000/],
+    ['RATE_LIMIT_PER_MINUTE', '0', /integer between 1 and 1000000/],
   ])('names %s when it is malformed', (variable, value, expectation) => {
     const error = errorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
