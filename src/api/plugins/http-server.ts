@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import type { FastifyBaseLogger, FastifyHttpOptions } from 'fastify';
 import { createClientErrorHandler, createFrameworkErrorHandler } from './errors.js';
 import type { RateLimitSettings } from './rate-limits.js';
 import { requestIdOf } from './request-id.js';
@@ -32,8 +33,14 @@ export function httpServerOptions(settings: HttpSettings, logger: FastifyBaseLog
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     requestTimeout: settings.requestTimeoutMs,
     connectionTimeout: settings.requestTimeoutMs,
+    // Node checks the request and header deadlines on a timer (every 30 s by default), which would
+    // let a trickling client hold a connection for twice the timeout.
+    http: {
+      headersTimeout: settings.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, settings.requestTimeoutMs),
+    },
     genReqId: requestIdOf,
     frameworkErrors: createFrameworkErrorHandler(headers),
     clientErrorHandler: createClientErrorHandler(logger, headers),
-  } satisfies FastifyServerOptions;
+  } satisfies FastifyHttpOptions<Server>;
 }
