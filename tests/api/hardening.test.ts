@@ -105,7 +105,10 @@ describe('rate limits', () => {
     expect(limited.json().message).toMatch(/at most 3 a minute/);
     expect((await get('/api/predictions')).statusCode).toBe(200);
     expect((await get('/api/horror/clustering/pca', '198.51.100.2')).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await get('/api/movies/1', '198.51.100.3')).statusCode).toBe(200);
+    expectAppError(await get('/api/movies/1', '198.51.100.3'), 429);
     for (let i = 0; i < 5; i++) {
+      expect((await get('/health')).headers['x-ratelimit-limit']).toBeUndefined();
       expect((await get('/health')).statusCode).toBe(200);
       expect((await get('/')).statusCode).toBe(200);
       expect((await get('/vendor/chart.js/chart.umd.min.js')).statusCode).toBe(200);
