@@ -41,7 +41,7 @@ const databaseUrl = z
 const optionalSecret = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
 
 /** Short admin tokens can be guessed: 32 characters is 128 bits when they are hex. */
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
+const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 const adminToken = z.preprocess(
   emptyAsUndefined,
