@@ -160,7 +160,14 @@ async function main(): Promise<void> {
     const seedSeconds = (performance.now() - t) / 1000;
     console.log(`seeded ${films} films × ${snapshotsPerFilm} snapshots in ${seedSeconds.toFixed(1)} s`);
 
-    const config = loadConfig({ DATABASE_URL: url, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' });
+    // One load generator is one client: the per-client rate limit would answer it 429 after a moment.
+    const config = loadConfig({
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    });
     const logger = createLogger({ level: 'warn' }, process.stderr);
     const context: AppContext = { config, logger, database: handle, close: async () => {} };
     server = await startServer(context, { embedded: true, bootstrap: false });

@@ -5,7 +5,10 @@ import type { JobRunner } from '../jobs/types.js';
 import type { DatabaseHandle } from '../persistence/connection.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { defaultHttpSettings, type HttpSettings, httpServerOptions } from './plugins/http-server.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerRateLimits } from './plugins/rate-limits.js';
+import { registerRequestIdEcho } from './plugins/request-id.js';
 import { RequestLogs } from './plugins/request-logs.js';
 import { registerSecurityHeaders } from './plugins/security.js';
 import { registerDashboardAssets } from './plugins/static.js';
@@ -34,6 +37,8 @@ export interface AppDependencies {
   logger: Logger;
   jobs: JobRunner;
   settings: ApiSettings;
+  /** Proxies, timeouts and rate limits; the defaults suit tests and a direct connection. */
+  http?: Partial<HttpSettings>;
   version?: string;
   /** Dashboard files; defaults to src/web/static. */
   webRoot?: string;
@@ -43,17 +48,21 @@ export interface AppDependencies {
 
 /** Composes the web application: infrastructure, then repositories and services, then routes. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const http = { ...defaultHttpSettings, ...deps.http };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new RequestLogs(),
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    ...httpServerOptions(http, deps.logger as FastifyBaseLogger),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  registerRequestIdEcho(app);
   await registerSecurityHeaders(app);
+  await registerRateLimits(app, http.rateLimits);
   await registerCompression(app);
   registerErrorHandling(app);
   await registerOpenApi(app, { version: deps.version ?? '0.0.0' });

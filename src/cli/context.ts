@@ -16,7 +16,10 @@ export function secretsOf(config: Config): Array<string | undefined> {
 
 export function createAppLogger(config: Config, name = 'horrorcast'): Logger {
   // Logs go to stderr so that `--json` output on stdout stays one clean JSON object.
-  return createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config), name }, process.stderr);
+  return createLogger(
+    { level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretsOf(config), name },
+    process.stderr,
+  );
 }
 
 /**

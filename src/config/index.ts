@@ -4,7 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
 /**
- * Every setting of SPEC §2. Each entry is documented in `env.sample`; a bad value stops the
+ * Every setting Horrorcast reads. Each entry is documented in `env.sample`; a bad value stops the
  * process with a ConfigError naming the variable (exit code 2, see src/cli).
  */
 const currentYear = new Date().getUTCFullYear();
@@ -40,6 +40,46 @@ const databaseUrl = z
 
 const optionalSecret = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
 
+/** Short admin tokens can be guessed: 32 characters is 128 bits when they are hex. */
+const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+const adminToken = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .min(MIN_ADMIN_TOKEN_LENGTH, {
+      error: `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters; make one with \`openssl rand -hex 32\``,
+    })
+    .optional(),
+);
+
+const ipOrRange = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+/**
+ * Whom to believe about the client's address (X-Forwarded-For): nobody (off), every proxy (on), the
+ * nearest N proxies, or the listed addresses and ranges. Rate limits count per client, so behind a
+ * proxy this must be set or every client looks like the proxy.
+ */
+const trustProxy = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .default('false')
+    .transform((value, ctx): boolean | number | string[] => {
+      const text = value.trim().toLowerCase();
+      if (['false', 'off', 'no', '0'].includes(text)) return false;
+      if (['true', 'on', 'yes'].includes(text)) return true;
+      if (/^\d{1,2}$/.test(text)) return Number(text);
+      const addresses = text.split(',').map((a) => a.trim());
+      if (addresses.every((a) => ipOrRange.test(a))) return addresses;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected false, true, a number of proxy hops, or comma-separated addresses/CIDR ranges',
+      });
+      return z.NEVER;
+    }),
+);
+
 export const configSchema = z
   .object({
     TMDB_API_KEY: optionalSecret,
@@ -67,10 +107,17 @@ export const configSchema = z
     INGEST_END_YEAR: integer(1874, 2100, currentYear),
     INGEST_MAX_PAGES_PER_YEAR: integer(1, 500, 20),
     INGEST_MIN_VOTES: integer(0, 1_000_000, 10),
-    ADMIN_TOKEN: optionalSecret,
+    ADMIN_TOKEN: adminToken,
+    TRUST_PROXY: trustProxy,
+    RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
+    PREDICT_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 60),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    LOG_FORMAT: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['auto', 'json', 'pretty'], { error: 'expected auto, json or pretty' }).default('auto'),
     ),
   })
   .superRefine((config, ctx) => {

@@ -1,16 +1,29 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
+/** `auto` picks readable lines for a person at a terminal and JSON lines for everything else. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+export interface LoggerOptions {
+  level?: string;
+  secrets?: Array<string | undefined>;
+  name?: string;
+  format?: LogFormat;
+}
+
+/** Where a log line goes: any pino destination, which may be a terminal. */
+export type LogDestination = DestinationStream & { isTTY?: boolean };
+
 /**
- * Structured JSON logs. Secrets are masked twice: by key (redaction paths) and by value, because a
- * key or token can also hide inside a URL or an error message.
+ * Structured logs. Secrets are masked twice: by key (redaction paths) and by value, because a key or
+ * token can also hide inside a URL or an error message. Both happen on the JSON line, before the
+ * readable format is drawn from it, so neither format can show a secret.
  */
-export function createLogger(
-  options: { level?: string; secrets?: Array<string | undefined>; name?: string } = {},
-  destination?: DestinationStream,
-): Logger {
+export function createLogger(options: LoggerOptions = {}, destination?: LogDestination): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const usePretty = resolveLogFormat(options.format ?? 'json', destination?.isTTY === true) === 'pretty';
   return pino(
     {
       name: options.name ?? 'horrorcast',
@@ -34,8 +47,25 @@ export function createLogger(
       },
       ...(secrets.length > 0 && { hooks: { streamWrite: (line: string) => maskSecrets(line, secrets) } }),
     },
-    destination,
+    usePretty ? readableLines(destination) : destination,
   );
+}
+
+export function resolveLogFormat(format: LogFormat, isTerminal: boolean): 'json' | 'pretty' {
+  if (format === 'auto') return isTerminal ? 'pretty' : 'json';
+  return format;
+}
+
+/** One line per entry: time, level, message, then the remaining fields; colours only on a terminal. */
+function readableLines(destination: LogDestination | undefined): DestinationStream {
+  return pretty({
+    destination: destination ?? process.stderr,
+    sync: true,
+    colorize: destination?.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+  });
 }
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {

@@ -4,7 +4,7 @@ import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { seedDatabase, seededMetrics, xssTitle } from './seed.js';
 
-const adminToken = 'test-admin-token-5f2c9e1a';
+const adminToken = 'test-admin-token-5f2c9e1a7b3d8c6e0f4a2b9d';
 
 async function getJson(app: FastifyInstance, url: string) {
   const response = await app.inject({ method: 'GET', url });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
+import type { HttpSettings } from '../../src/api/plugins/http-server.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { JobRunner } from '../../src/jobs/types.js';
 import type { DatabaseHandle } from '../../src/persistence/index.js';
@@ -16,7 +17,7 @@ export interface TestApp {
 /** The real application over a test database, logging into memory at debug level. */
 export async function buildTestApp(
   database: DatabaseHandle,
-  options: { adminToken?: string; jobs?: JobRunner } = {},
+  options: { adminToken?: string; jobs?: JobRunner; http?: Partial<HttpSettings> } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -38,6 +39,7 @@ export async function buildTestApp(
       started: new Date(),
     },
     modelFreshnessMs: 0,
+    http: options.http,
   });
   await app.ready();
   return { app, jobs, logs };

@@ -21,7 +21,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('configuration', () => {
-  it('has the defaults of SPEC §2', () => {
+  it('has the documented defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       TMDB_API_BASE: 'https://api.themoviedb.org/3',
@@ -35,6 +35,10 @@ describe('configuration', () => {
       INGEST_MAX_PAGES_PER_YEAR: 20,
       INGEST_MIN_VOTES: 10,
       LOG_LEVEL: 'info',
+      LOG_FORMAT: 'auto',
+      TRUST_PROXY: false,
+      RATE_LIMIT_PER_MINUTE: 120,
+      PREDICT_RATE_LIMIT_PER_MINUTE: 60,
     });
     expect(config.REDIS_URL).toBeUndefined();
     expect(usesDemoData(config)).toBe(true);
@@ -56,11 +60,32 @@ describe('configuration', () => {
     ['REDIS_URL', 'localhost:6379', /redis:\/\//],
     ['LOG_LEVEL', 'loud', /.+/],
     ['TMDB_API_BASE', 'not a url', /URL/],
+    ['TRUST_PROXY', 'the proxy', /addresses/],
+    ['LOG_FORMAT', 'xml', /auto, json or pretty/],
+    ['RATE_LIMIT_PER_MINUTE', '0', /integer between 1 and 1000000/],
   ])('names %s when it is malformed', (variable, value, expectation) => {
     const error = errorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable);
     expect(error.expectation).toMatch(expectation);
+  });
+
+  it('rejects an admin token shorter than 32 characters, saying how to make one', () => {
+    const error = errorOf({ ADMIN_TOKEN: 'a'.repeat(31) });
+    expect(error.variable).toBe('ADMIN_TOKEN');
+    expect(error.expectation).toContain('at least 32 characters');
+    expect(error.expectation).toContain('openssl rand -hex 32');
+    expect(error.message).not.toContain('a'.repeat(31));
+    expect(loadConfig({ ADMIN_TOKEN: 'a'.repeat(32) }).ADMIN_TOKEN).toBe('a'.repeat(32));
+  });
+
+  it.each([
+    ['off', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
   });
 
   it('rejects an end year before the start year, naming INGEST_END_YEAR', () => {

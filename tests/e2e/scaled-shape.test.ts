@@ -14,7 +14,7 @@ import { describeWithRedis } from '../helpers/redis.js';
  * are read back through the API.
  */
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'horrorcast.js');
-const ADMIN_TOKEN = 'scaled-shape-admin-token';
+const ADMIN_TOKEN = 'scaled-shape-admin-token-0123456789abcdef';
 const TMDB_KEY = 'scaled-shape-tmdb-key';
 
 function freePort(): Promise<number> {

@@ -1,6 +1,12 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { errorBody, HttpError } from '../errors.js';
+import { errorBody, HttpError, statusText } from '../errors.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+/** Longer URLs are refused before routing: no endpoint needs one, and they only cost parsing. */
+export const MAX_URL_LENGTH = 4096;
 
 const placeOf: Record<string, string> = {
   querystring: 'query parameter',
@@ -60,13 +66,20 @@ export function registerErrorHandling(
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode < 500) {
-      request.log.info({ err: error, statusCode }, 'request rejected');
+      // The client's mistake: what was wrong is worth a line, a stack trace is not.
+      request.log.info({ statusCode, reason: error.message }, 'request rejected');
       return reply.code(statusCode).send(errorBody(statusCode, error.message));
     }
     request.log.error({ err: error }, 'request failed');
     return reply
       .code(statusCode)
       .send(errorBody(statusCode, 'The server could not answer this request; the details are in its log.'));
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      throw new HttpError(414, `The URL is too long: at most ${MAX_URL_LENGTH} characters.`);
+    }
   });
 
   // Scanners probe thousands of paths: past the limit an address gets 429 and no log line per probe.
@@ -84,4 +97,64 @@ export function registerErrorHandling(
       .code(404)
       .send(errorBody(404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}. See /docs.`));
   });
+}
+
+const frameworkMessages: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long. See /docs for the accepted values.',
+  FST_ERR_BAD_URL: 'The URL is malformed: it holds an invalid percent-encoding.',
+};
+
+/**
+ * Errors Fastify meets while routing (an over-long path parameter, a malformed URL) come here before
+ * any route or hook is chosen: they get the same body, security headers and request id as the rest.
+ */
+export function createFrameworkErrorHandler(headers: Record<string, string>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 400;
+    const message = frameworkMessages[error.code] ?? 'The request could not be routed.';
+    request.log.info({ statusCode, reason: error.message }, 'request rejected');
+    reply
+      .headers(headers)
+      .header(REQUEST_ID_HEADER, request.id)
+      .code(statusCode)
+      .send(errorBody(statusCode, message));
+  };
+}
+
+type ConnectionError = Error & { code?: string };
+
+function clientErrorStatus(error: ConnectionError): { statusCode: number; message: string } {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { statusCode: 408, message: 'The request did not arrive in time; the connection is closed.' };
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return { statusCode: 431, message: 'The URL or the headers are too large (at most 16 KB together).' };
+  }
+  return { statusCode: 400, message: 'The request is not valid HTTP.' };
+}
+
+/**
+ * Requests Node's HTTP parser refuses (too large headers, timeouts, broken syntax) never reach
+ * Fastify: answered on the socket itself, still in the application's shape, then closed.
+ */
+export function createClientErrorHandler(logger: FastifyBaseLogger, headers: Record<string, string>) {
+  return (error: ConnectionError, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const { statusCode, message } = clientErrorStatus(error);
+    const requestId = randomUUID();
+    logger.info({ reqId: requestId, statusCode, reason: error.code ?? error.message }, 'request refused');
+    if (socket.writable) {
+      const body = JSON.stringify(errorBody(statusCode, message));
+      const lines = [
+        `HTTP/1.1 ${statusCode} ${statusText[statusCode]}`,
+        'content-type: application/json; charset=utf-8',
+        `content-length: ${Buffer.byteLength(body)}`,
+        'connection: close',
+        `${REQUEST_ID_HEADER}: ${requestId}`,
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      ];
+      socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
+    }
+    socket.destroy(error);
+  };
 }

@@ -1,5 +1,6 @@
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /**
  * Security headers. The content-security policy admits only scripts and styles served by this
@@ -21,6 +22,32 @@ const directives = {
   upgradeInsecureRequests: null,
 };
 
+const helmetOptions = {
+  contentSecurityPolicy: { directives },
+  // Same-origin API: nothing here is meant to be embedded or read by other sites.
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+} satisfies HelmetOptions;
+
+/**
+ * The headers every answer carries, as a plain map: for the few answers that Fastify writes before any
+ * route (and so any hook) is chosen, such as a malformed URL or a request that never finished.
+ */
+export function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => {},
+  };
+  helmet(helmetOptions)(
+    {} as Parameters<ReturnType<typeof helmet>>[0],
+    collector as unknown as Parameters<ReturnType<typeof helmet>>[1],
+    () => {},
+  );
+  return headers;
+}
+
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   // Swagger UI (/docs) writes <style> elements from its React components: its pages alone allow
   // inline styles. Scripts stay limited to 'self' everywhere. Added before helmet's own onRoute
@@ -32,9 +59,5 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
       };
     }
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives },
-    // Same-origin API: nothing here is meant to be embedded or read by other sites.
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  await app.register(fastifyHelmet, helmetOptions);
 }

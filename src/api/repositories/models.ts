@@ -18,6 +18,7 @@ import type { ModelScores } from '../schemas/metrics.js';
 import type { LinearPrediction } from '../schemas/predictions.js';
 import type { RegressionPredictionsQuery } from '../schemas/regression.js';
 import { parseMetrics, scoresOf } from './metrics.js';
+import { cutPage, windowOf } from './pages.js';
 
 export interface LatestModel {
   run: RunRef;
@@ -36,8 +37,14 @@ export interface ModelResultsOptions {
 
 export type ModelResultsRepository = ReturnType<typeof createModelResultsRepository>;
 
-/** Distinct query strings per run are few (the dashboard asks the same ones); the cap bounds abuse. */
+/**
+ * Distinct questions per run are few: pages are cached as a handful of block windows (see pages.ts)
+ * and other limits are served from the largest answer, so the cap is never reached in normal use.
+ */
 const MAX_CACHED_ANSWERS = 64;
+
+/** Feature lists are short: the whole list is read once and every `limit` cut from it. */
+const MAX_FEATURES = 50;
 
 function parseRoc(json: string): { fpr: number[]; tpr: number[] } {
   try {
@@ -110,11 +117,15 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     return answer;
   }
 
-  /** Runs `compute` for the newest run, or answers null when no run has succeeded yet. */
-  async function forLatest<T>(key: string, compute: (model: LatestModel) => Promise<T>) {
+  /**
+   * Runs `compute` for the newest run, or answers null when no run has succeeded yet; without a key
+   * the answer is computed afresh and not kept.
+   */
+  async function forLatest<T>(key: string | null, compute: (model: LatestModel) => Promise<T>) {
     const model = await latestModel();
     if (!model) return null;
-    const result = await remember(model.run.id, key, () => compute(model));
+    const result =
+      key === null ? await compute(model) : await remember(model.run.id, key, () => compute(model));
     return { model, result };
   }
 
@@ -136,21 +147,32 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     async features(limit: number) {
-      const answer = await forLatest(`features:${limit}`, (model) =>
-        featureImportances(db, model.run.id, limit),
+      const answer = await forLatest('features', (model) =>
+        featureImportances(db, model.run.id, MAX_FEATURES),
       );
-      return answer && { run: answer.model.run, items: answer.result };
+      return answer && { run: answer.model.run, items: answer.result.slice(0, limit) };
     },
 
     async regression(query: RegressionPredictionsQuery) {
+      const window = windowOf(query);
       const answer = await forLatest(
-        `regression:${query.set}:${query.limit}:${query.offset}`,
+        window.cacheable ? `regression:${query.set}:${window.offset}:${window.limit}` : null,
         async (model) => {
-          const { total, rows } = await regressionPredictions(db, model.run.id, query);
+          const { total, rows } = await regressionPredictions(db, model.run.id, {
+            ...window,
+            set: query.set,
+          });
           return { total, items: rows.map((r) => ({ ...r, in_test_set: r.in_test_set === 1 })) };
         },
       );
-      return answer && { run: answer.model.run, scores: answer.model.scores, ...answer.result };
+      return (
+        answer && {
+          run: answer.model.run,
+          scores: answer.model.scores,
+          total: answer.result.total,
+          items: cutPage(answer.result.items, window, query),
+        }
+      );
     },
 
     async classification() {
@@ -180,14 +202,22 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     async pca(query: PcaQuery) {
-      const answer = await forLatest(`pca:${query.limit}:${query.offset}`, async (model) => {
+      const window = windowOf(query);
+      const key = window.cacheable ? `pca:${window.offset}:${window.limit}` : null;
+      const answer = await forLatest(key, async (model) => {
         const [points, profiles] = await Promise.all([
-          clusterPoints(db, model.run.id, query),
+          clusterPoints(db, model.run.id, window),
           clusterProfiles(db, model.run.id),
         ]);
         return { total: points.total, items: points.rows, clusters: profiles.length };
       });
-      return answer && { run: answer.model.run, ...answer.result };
+      return (
+        answer && {
+          run: answer.model.run,
+          ...answer.result,
+          items: cutPage(answer.result.items, window, query),
+        }
+      );
     },
 
     /**

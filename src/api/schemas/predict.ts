@@ -9,15 +9,28 @@ function boundedInt(min: number, max: number) {
   return z.number(expectation).int(expectation).min(min, expectation).max(max, expectation);
 }
 
+/** The same years whichever way the date is given. */
+const FIRST_YEAR = 1874;
+const LAST_YEAR = 2100;
+
 export const predictBody = z
   .strictObject({
     runtime: boundedInt(1, 600).describe('running time in minutes (1–600)'),
     vote_count: boundedInt(0, 10_000_000).describe('TMDB votes the film is imagined to have'),
     release_date: z.iso
       .date({ error: 'expected a date as YYYY-MM-DD' })
+      .refine(
+        (date) => {
+          const year = Number(date.slice(0, 4));
+          return year >= FIRST_YEAR && year <= LAST_YEAR;
+        },
+        { error: `expected a date in the years ${FIRST_YEAR} to ${LAST_YEAR}` },
+      )
       .optional()
       .describe('YYYY-MM-DD; or give release_year and release_month instead'),
-    release_year: boundedInt(1874, 2100).optional().describe('with release_month, instead of release_date'),
+    release_year: boundedInt(FIRST_YEAR, LAST_YEAR)
+      .optional()
+      .describe('with release_month, instead of release_date'),
     release_month: boundedInt(1, 12).optional().describe('1–12, with release_year'),
     genres: z
       .array(z.enum(genreNames, { error: `expected a TMDB genre name: ${genreNames.join(', ')}` }), {

@@ -4,17 +4,63 @@ import { errorBody } from '../errors.js';
 
 export type AdminGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
+export interface AdminFailureLimit {
+  /** Wrong or missing tokens a client may send in one window; the next attempt answers 429. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+const defaultFailureLimit: AdminFailureLimit = { maxFailures: 10, windowMs: 15 * 60_000 };
+
+/** Clients remembered at once; past it the oldest are forgotten, so a flood cannot fill memory. */
+const MAX_TRACKED_CLIENTS = 10_000;
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+/** Failed attempts per client in fixed windows: enough to make guessing the token hopeless. */
+function createFailureCounter(limit: AdminFailureLimit, now: () => number) {
+  const failures = new Map<string, { count: number; windowStart: number }>();
+  const current = (client: string) => {
+    const entry = failures.get(client);
+    if (entry && now() - entry.windowStart >= limit.windowMs) {
+      failures.delete(client);
+      return undefined;
+    }
+    return entry;
+  };
+  return {
+    /** Seconds until the client may try again, or 0 when it may try now. */
+    blockedFor(client: string): number {
+      const entry = current(client);
+      if (!entry || entry.count < limit.maxFailures) return 0;
+      return Math.ceil((entry.windowStart + limit.windowMs - now()) / 1000);
+    },
+    record(client: string): void {
+      const entry = current(client);
+      if (entry) {
+        entry.count += 1;
+        return;
+      }
+      if (failures.size >= MAX_TRACKED_CLIENTS) failures.delete(failures.keys().next().value as string);
+      failures.set(client, { count: 1, windowStart: now() });
+    },
+  };
 }
 
 /**
  * Guards every state-changing endpoint with `Authorization: Bearer ADMIN_TOKEN`. Both sides are
  * hashed first so that timingSafeEqual compares equal lengths and the time taken says nothing about
- * the token. Without a configured token the endpoints are closed (503) rather than open.
+ * the token. Without a configured token the endpoints are closed (503) rather than open. A client
+ * that keeps sending wrong tokens is refused (429) until its window ends, whatever it sends.
  */
-export function createAdminGuard(adminToken: string | undefined): AdminGuard {
+export function createAdminGuard(
+  adminToken: string | undefined,
+  options: { failureLimit?: AdminFailureLimit; now?: () => number } = {},
+): AdminGuard {
   const expected = adminToken ? digest(adminToken) : undefined;
+  const failures = createFailureCounter(options.failureLimit ?? defaultFailureLimit, options.now ?? Date.now);
   return async (request, reply) => {
     if (!expected) {
       return reply
@@ -26,8 +72,22 @@ export function createAdminGuard(adminToken: string | undefined): AdminGuard {
           ),
         );
     }
+    const waitSeconds = failures.blockedFor(request.ip);
+    if (waitSeconds > 0) {
+      request.log.warn({ client: request.ip }, 'admin endpoint refused: too many wrong tokens');
+      return reply
+        .code(429)
+        .header('retry-after', String(waitSeconds))
+        .send(
+          errorBody(
+            429,
+            `Too many wrong admin tokens from this address; try again in ${waitSeconds} seconds.`,
+          ),
+        );
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
+      failures.record(request.ip);
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="horrorcast"')

@@ -102,6 +102,13 @@ export async function startServer(context: AppContext, options: ServeOptions): P
       configuredSource: usesDemoData(config) ? 'demo' : 'tmdb',
       started: new Date(),
     },
+    http: {
+      trustProxy: config.TRUST_PROXY,
+      rateLimits: {
+        readsPerMinute: config.RATE_LIMIT_PER_MINUTE,
+        predictPerMinute: config.PREDICT_RATE_LIMIT_PER_MINUTE,
+      },
+    },
   });
 
   try {
