@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream';
+import { type CsvError, type InfoRecord, type Options, parse } from 'csv-parse';
+
 /** One record of a CSV file and the line it starts on (quoted fields may span several lines). */
 export interface CsvRecord {
   line: number;
@@ -6,81 +9,74 @@ export interface CsvRecord {
   error?: string;
 }
 
+const field = '(?:"(?:[^"]|"")*"|[^",\\r\\n]*)';
+/** One RFC 4180 record as it stands in the file, its own line break included. */
+const wellQuotedRecord = new RegExp(`^${field}(?:,${field})*(?:\\r\\n|\\n|\\r)?$`);
+const quoteAfterTextInField = /(?:^|,)[^",\r\n]+"/;
+const lineBreaks = /\r\n|\r|\n/g;
+
+function countLineBreaks(text: string): number {
+  return text.match(lineBreaks)?.length ?? 0;
+}
+
+/** Why a record's raw text is not RFC 4180, or undefined when its quoting is sound. */
+function quotingError(raw: string): string | undefined {
+  if (!raw.includes('"')) return undefined;
+  const record = raw.replace(/^[\r\n]+/, '');
+  if (wellQuotedRecord.test(record)) return undefined;
+  return quoteAfterTextInField.test(record)
+    ? 'broken quoting: a quote inside an unquoted field'
+    : 'broken quoting: unexpected text after a closing quote';
+}
+
+/** What csv-parse hands `on_record` when asked for each record's raw text. */
+interface ParsedRecord {
+  record: string[];
+  raw: string;
+}
+
+function toRecord({ record: fields, raw }: ParsedRecord, info: InfoRecord): CsvRecord {
+  // `info.lines` is the line the record ends on; line breaks inside quoted fields move its start up.
+  const line = info.lines - fields.reduce((breaks, value) => breaks + countLineBreaks(value), 0);
+  const error = quotingError(raw);
+  return error ? { line, fields, error } : { line, fields };
+}
+
 /**
- * An RFC 4180 reader: comma-separated, fields optionally in double quotes, `""` for a quote
- * inside quotes, CRLF or LF between records, commas and line breaks allowed inside quotes.
- * Blank lines are skipped. A quoting mistake spoils only its own record, which is returned with
- * an error so the caller can report it by line and go on.
+ * Reads an RFC 4180 file as a stream (comma-separated, fields optionally in double quotes, `""` for
+ * a quote inside quotes, CRLF, LF or CR between records, a UTF-8 byte-order mark ignored, blank
+ * lines skipped), one record at a time so a large file never sits in memory whole. A quoting
+ * mistake spoils only its own record, which is returned with an error so the caller can report it
+ * by line and go on; csv-parse is told to relax quotes so it keeps going, and the raw text of each
+ * record is checked here instead. A quote left open swallows the rest of the file: it comes back
+ * as one last record with an error.
  */
-export function* readCsv(text: string): Generator<CsvRecord> {
-  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const length = input.length;
-  let position = 0;
-  let line = 1;
-  while (position < length) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = '';
-    let error: string | undefined;
-    let atFieldStart = true;
-    let endOfRecord = false;
-    while (!endOfRecord) {
-      if (position >= length) {
-        fields.push(field);
-        break;
+export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
+  let unclosed: CsvRecord | undefined;
+  // The line the last record ended on, as the parser sees it (ahead of what has been consumed).
+  let lastLine = 0;
+  const options: Options<CsvRecord, ParsedRecord> = {
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    raw: true,
+    skip_records_with_error: true,
+    on_record: (parsed, info) => {
+      lastLine = info.lines;
+      return toRecord(parsed, info);
+    },
+    on_skip: (error: CsvError | undefined) => {
+      if (error?.code === 'CSV_QUOTE_NOT_CLOSED') {
+        unclosed = { line: lastLine + 1, fields: [], error: 'a quoted field is never closed' };
       }
-      const char = input[position];
-      if (atFieldStart && char === '"') {
-        position += 1;
-        atFieldStart = false;
-        let closed = false;
-        while (position < length) {
-          const quoted = input[position];
-          if (quoted === '"') {
-            if (input[position + 1] === '"') {
-              field += '"';
-              position += 2;
-              continue;
-            }
-            position += 1;
-            closed = true;
-            break;
-          }
-          if (quoted === '\n') line += 1;
-          field += quoted;
-          position += 1;
-        }
-        if (!closed) {
-          error ??= 'a quoted field is never closed';
-          fields.push(field);
-          break;
-        }
-        const next = input[position];
-        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-          error ??= `unexpected ${JSON.stringify(next)} after a closing quote`;
-        }
-        continue;
-      }
-      if (char === ',') {
-        fields.push(field);
-        field = '';
-        atFieldStart = true;
-        position += 1;
-        continue;
-      }
-      if (char === '\r' || char === '\n') {
-        position += char === '\r' && input[position + 1] === '\n' ? 2 : 1;
-        line += 1;
-        fields.push(field);
-        endOfRecord = true;
-        continue;
-      }
-      if (char === '"') error ??= 'a quote inside an unquoted field';
-      field += char;
-      atFieldStart = false;
-      position += 1;
-    }
-    if (fields.length === 1 && fields[0] === '' && !error) continue;
-    yield error ? { line: startLine, fields, error } : { line: startLine, fields };
-  }
+    },
+  };
+  // csv-parse types `on_record` as returning its input type only when `columns` is set; without
+  // columns it still pushes whatever `on_record` returns.
+  const parser = input.pipe(parse(options as unknown as Options));
+  input.on('error', (error) => parser.destroy(error));
+  yield* parser as AsyncIterable<CsvRecord>;
+  if (unclosed) yield unclosed;
 }

@@ -73,6 +73,9 @@ function writeCsv(content: string): string {
   return path;
 }
 
+/** The collection's default minimum: every film above has 120 votes. */
+const options = { minVotes: 10 };
+
 describeEachDialect('horror_movies.csv import', (database) => {
   const deps = () => ({ database: database().handle, logger: quietLogger() });
   beforeEach(async () => {
@@ -80,7 +83,7 @@ describeEachDialect('horror_movies.csv import', (database) => {
   });
 
   it('imports the good rows and reports each bad one with its line number and reason', async () => {
-    const summary = await importCsv(deps(), writeCsv(file));
+    const summary = await importCsv(deps(), writeCsv(file), options);
     expect(summary.rejected).toEqual(expectedRejections);
     expect(summary).toMatchObject({ rows: 11, imported: 3, newFilms: 3, snapshots: 3 });
 
@@ -103,20 +106,26 @@ describeEachDialect('horror_movies.csv import', (database) => {
     expect(await findMovie(db, 606)).toMatchObject({ release_date: null, genres: null });
     expect(await countSnapshots(db)).toBe(3);
     const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
-    expect(run).toMatchObject({ source: 'csv', status: 'partial', new_films: 3, failure_count: 8 });
+    expect(run).toMatchObject({
+      source: 'import',
+      source_file: 'horror_movies.csv',
+      status: 'partial',
+      new_films: 3,
+      failure_count: 8,
+    });
     expect(JSON.parse(run.failures!)[0].reason).toMatch(/^line 5: id:/);
   });
 
   it('updates films already known instead of duplicating them', async () => {
     const path = writeCsv([header, row({ id: '42' })].join('\n'));
-    await importCsv(deps(), path);
-    const again = await importCsv(deps(), path);
+    await importCsv(deps(), path, options);
+    const again = await importCsv(deps(), path, options);
     expect(again).toMatchObject({ imported: 1, newFilms: 0, updatedFilms: 1, rejected: [] });
   });
 
   it('refuses a file without the horror_movies.csv header', async () => {
-    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'))).rejects.toThrow(CsvFormatError);
-    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'))).rejects.toThrow(
+    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'), options)).rejects.toThrow(CsvFormatError);
+    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'), options)).rejects.toThrow(
       /lacks the columns id, title/,
     );
   });
