@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { type CsvError, type InfoRecord, type Options, parse } from 'csv-parse';
+import { type CsvError, type Options, parse } from 'csv-parse';
 
 /** One record of a CSV file and the line it starts on (quoted fields may span several lines). */
 export interface CsvRecord {
@@ -35,11 +35,30 @@ interface ParsedRecord {
   raw: string;
 }
 
-function toRecord({ record: fields, raw }: ParsedRecord, info: InfoRecord): CsvRecord {
-  // `info.lines` is the line the record ends on; line breaks inside quoted fields move its start up.
-  const line = info.lines - fields.reduce((breaks, value) => breaks + countLineBreaks(value), 0);
-  const error = quotingError(raw);
-  return error ? { line, fields, error } : { line, fields };
+const sum = (values: readonly string[], count: (value: string) => number) =>
+  values.reduce((total, value) => total + count(value), 0);
+const countCrlf = (text: string) => text.split('\r\n').length - 1;
+
+/**
+ * Turns csv-parse's line count into the file's own line numbers. csv-parse reports the line a
+ * record ends on, but counts a CRLF inside a quoted field as two lines: the lines it over-counted
+ * so far are taken off, then the line breaks inside the record's fields give the line it starts on.
+ */
+function lineCounter() {
+  let overCounted = 0;
+  let lastLine = 0;
+  return {
+    /** The line a record starts on, given csv-parse's count at its end. */
+    startOf(fields: readonly string[], parserLines: number): number {
+      overCounted += sum(fields, countCrlf);
+      lastLine = parserLines - overCounted;
+      return lastLine - sum(fields, countLineBreaks);
+    },
+    /** The line after the last record read. */
+    next(): number {
+      return lastLine + 1;
+    },
+  };
 }
 
 /**
@@ -53,8 +72,8 @@ function toRecord({ record: fields, raw }: ParsedRecord, info: InfoRecord): CsvR
  */
 export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
   let unclosed: CsvRecord | undefined;
-  // The line the last record ended on, as the parser sees it (ahead of what has been consumed).
-  let lastLine = 0;
+  // Counts as the parser reads, which is ahead of what has been consumed.
+  const lines = lineCounter();
   const options: Options<CsvRecord, ParsedRecord> = {
     bom: true,
     skip_empty_lines: true,
@@ -63,13 +82,14 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
     record_delimiter: ['\r\n', '\n', '\r'],
     raw: true,
     skip_records_with_error: true,
-    on_record: (parsed, info) => {
-      lastLine = info.lines;
-      return toRecord(parsed, info);
+    on_record: ({ record: fields, raw }, info) => {
+      const line = lines.startOf(fields, info.lines);
+      const error = quotingError(raw);
+      return error ? { line, fields, error } : { line, fields };
     },
     on_skip: (error: CsvError | undefined) => {
       if (error?.code === 'CSV_QUOTE_NOT_CLOSED') {
-        unclosed = { line: lastLine + 1, fields: [], error: 'a quoted field is never closed' };
+        unclosed = { line: lines.next(), fields: [], error: 'a quoted field is never closed' };
       }
     },
   };

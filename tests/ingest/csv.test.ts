@@ -28,6 +28,11 @@ describe('readCsv', () => {
     ]);
   });
 
+  it('counts a CRLF inside a quoted field as one line', async () => {
+    const records = await read('id,overview\r\n1,"two\r\nlines"\r\n2,"three\r\nmore\r\nlines"\r\n3,x\r\n');
+    expect(records.map((record) => record.line)).toEqual([1, 2, 4, 7]);
+  });
+
   it('reads the same records when the file arrives in small chunks', async () => {
     const text = 'id,overview\n1,"A town, a ""curse""\r\nand a lake"\n2,"x"\n';
     expect(await read(text, 3)).toEqual(await read(text));
