@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
 import { countSnapshots, findMovie, parseGenres } from '../../src/persistence/index.js';
+import { buildTestApp } from '../api/app.js';
 import { runCli } from '../helpers/cli.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { emptyTables, quietLogger } from './helpers.js';
@@ -294,6 +295,36 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
       title: 'Hello, Again',
       overview: 'First line,\r\nsecond "quoted" line\r\nthird',
     });
+  });
+
+  it('/api/status shows the last run as an import with its file, rejected and skipped rows', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({ id: '41' }),
+        row({ id: '42', vote_count: '0', vote_average: 'NA' }),
+        row({ id: 'x' }),
+      ].join('\n'),
+    );
+    await importCsv(deps(), path, options);
+    const { app } = await buildTestApp(database().handle);
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/status' });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json()).toMatchObject({
+        data_source: 'import',
+        last_collection: {
+          source: 'import',
+          source_file: 'horror_movies.csv',
+          status: 'partial',
+          new_films: 1,
+          failure_count: 1,
+          skipped: 1,
+        },
+      });
+    } finally {
+      await app.close();
+    }
   });
 
   it('reports broken quoting by line and imports the rows after it', async () => {
