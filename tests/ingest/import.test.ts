@@ -221,6 +221,26 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     ]);
   });
 
+  it('checks the collection columns and keeps genre_names as the genres', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({
+          id: '51',
+          collection: '8581',
+          collection_name: 'A Nightmare on Elm Street Collection',
+          genre_names: '"Horror, Mystery"',
+        }),
+        row({ id: '52', collection: 'abc', collection_name: 'Broken' }),
+      ].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: 'collection: expected a positive whole number, got "abc"' },
+    ]);
+    expect(parseGenres((await findMovie(database().handle.db, 51))!.genres)).toEqual(['Horror', 'Mystery']);
+  });
+
   it('rejects a rating that is missing although the film has votes', async () => {
     const path = writeCsv([header, row({ id: '5', vote_average: 'NA' })].join('\n'));
     const summary = await importCsv(deps(), path, options);
