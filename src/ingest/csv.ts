@@ -68,10 +68,10 @@ function lineCounter() {
  * mistake spoils only its own record, which is returned with an error so the caller can report it
  * by line and go on; csv-parse is told to relax quotes so it keeps going, and the raw text of each
  * record is checked here instead. A quote left open swallows the rest of the file: it comes back
- * as one last record with an error.
+ * as a record with an error after the others, as does any other record csv-parse has to skip.
  */
 export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
-  let unclosed: CsvRecord | undefined;
+  const skipped: CsvRecord[] = [];
   // Counts as the parser reads, which is ahead of what has been consumed.
   const lines = lineCounter();
   const options: Options<CsvRecord, ParsedRecord> = {
@@ -88,9 +88,11 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
       return error ? { line, fields, error } : { line, fields };
     },
     on_skip: (error: CsvError | undefined) => {
-      if (error?.code === 'CSV_QUOTE_NOT_CLOSED') {
-        unclosed = { line: lines.next(), fields: [], error: 'a quoted field is never closed' };
-      }
+      skipped.push(
+        error?.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? { line: lines.next(), fields: [], error: 'a quoted field is never closed' }
+          : { line: Number(error?.lines) || lines.next(), fields: [], error: error?.message ?? 'unreadable' },
+      );
     },
   };
   // csv-parse types `on_record` as returning its input type only when `columns` is set; without
@@ -98,5 +100,5 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRecord> {
   const parser = input.pipe(parse(options as unknown as Options));
   input.on('error', (error) => parser.destroy(error));
   yield* parser as AsyncIterable<CsvRecord>;
-  if (unclosed) yield unclosed;
+  yield* skipped;
 }
