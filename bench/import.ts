@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/config/logger.js';
@@ -120,6 +120,8 @@ async function measure(rows: number, dir: string): Promise<Measurement> {
   }
 }
 
+// Wall time on a shared machine depends on what else runs; CPU time and the load say how much.
+const loadAtStart = loadavg()[0];
 const dir = mkdtempSync(join(tmpdir(), 'horrorcast-bench-import-'));
 const results: Measurement[] = [];
 try {
@@ -140,5 +142,5 @@ const table = [
 console.log(table);
 replaceSection(
   'Import (npm run bench:import)',
-  `Command: \`npm run bench:import\` (${new Date().toISOString().slice(0, 10)}, SQLite, synthetic horror_movies.csv written as R writes it: \`NA\` cells in most optional columns, quoted titles and genre lists with commas, every fifth overview on two lines with doubled quotes, a quarter of the films without votes, every 200th runtime unreadable; \`--min-votes 0\` so every good row is written; RSS sampled every 10 ms in the same process, after writing the file).\n\n${table}`,
+  `Command: \`npm run bench:import\` (${new Date().toISOString().slice(0, 10)}, SQLite, synthetic horror_movies.csv written as R writes it: \`NA\` cells in most optional columns, quoted titles and genre lists with commas, every fifth overview on two lines with doubled quotes, a quarter of the films without votes, every 200th runtime unreadable; \`--min-votes 0\` so every good row is written; RSS sampled every 10 ms in the same process, after writing the file; load average ${loadAtStart.toFixed(1)} on the 2 cores when it started, so wall time is well above CPU time when other work shares the machine).\n\n${table}`,
 );
