@@ -108,7 +108,7 @@ const rowSchema = z
     original_title: optionalText(500),
     original_language: optionalText(16),
     overview: optionalText(100_000),
-    tagline: optionalText(1_000),
+    tagline: optionalText(10_000),
     release_date: isoDate,
     poster_path: optionalText(255),
     backdrop_path: optionalText(255),
@@ -119,7 +119,7 @@ const rowSchema = z
     runtime: optionalNumber('a whole number of minutes', isWhole),
     budget: optionalNumber('an amount ≥ 0', (n) => n >= 0),
     revenue: optionalNumber('an amount ≥ 0', (n) => n >= 0),
-    status: optionalText(50),
+    status: optionalText(100),
     adult: z.string().transform((value, ctx) => {
       const normalised = value.trim().toLowerCase();
       if (isMissing(value) || normalised === 'false') return false;
