@@ -41,7 +41,8 @@ export interface MovieSnapshotsTable {
 }
 
 export type IngestStatus = 'running' | 'succeeded' | 'partial' | 'failed';
-export type DataSource = 'tmdb' | 'demo' | 'csv';
+/** Where a run's films came from: a TMDB or demo collection, or an import of a CSV file. */
+export type DataSource = 'tmdb' | 'demo' | 'import';
 
 export interface IngestRunsTable {
   id: Generated<number>;
@@ -57,10 +58,15 @@ export interface IngestRunsTable {
   new_films: ColumnType<number, number | undefined, number>;
   updated_films: ColumnType<number, number | undefined, number>;
   snapshots: ColumnType<number, number | undefined, number>;
+  /** Films that failed; for an import, the rejected rows. */
   failure_count: ColumnType<number, number | undefined, number>;
   /** JSON array of { tmdbId?, year?, page?, reason }. */
   failures: string | null;
   error: string | null;
+  /** The file an import read; null for a collection. */
+  source_file: string | null;
+  /** Films an import left out for having fewer votes than the minimum. */
+  skipped: ColumnType<number, number | undefined, number>;
 }
 
 export type TrainStatus = 'running' | 'succeeded' | 'failed' | 'insufficient_data';

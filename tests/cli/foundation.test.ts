@@ -58,14 +58,14 @@ describe('horrorcast CLI', () => {
     const env = { DATABASE_URL: `sqlite:${join(dir, 'nested', 'h.db')}` };
     const migrated = await runCli(['migrate', '--json'], env);
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout).applied).toEqual(['0001-initial-schema']);
+    expect(JSON.parse(migrated.stdout).applied).toEqual(['0001-initial-schema', '0002-import-runs']);
     const again = await runCli(['migrate', '--json'], env);
     expect(JSON.parse(again.stdout).applied).toEqual([]);
     const status = await runCli(['status', '--json'], env);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
       database: { reachable: true, dialect: 'sqlite' },
-      schema: { current: '0001-initial-schema', pending: [] },
+      schema: { current: '0002-import-runs', pending: [] },
       films: 0,
       runs: { ingest: 0, train: 0 },
       dataSource: 'demo',
@@ -82,7 +82,7 @@ describeEachDialect(
       expect(first.code).toBe(0);
       expect(JSON.parse(first.stdout).version.pending).toEqual([]);
       const status = await runCli(['status', '--json'], { DATABASE_URL: url });
-      expect(JSON.parse(status.stdout).schema.applied).toBe(1);
+      expect(JSON.parse(status.stdout).schema.applied).toBe(2);
     });
   },
   { dialects: ['mysql', 'postgres'] },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
 import { countSnapshots, findMovie, parseGenres } from '../../src/persistence/index.js';
+import { buildTestApp } from '../api/app.js';
 import { runCli } from '../helpers/cli.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { emptyTables, quietLogger } from './helpers.js';
@@ -73,6 +74,9 @@ function writeCsv(content: string): string {
   return path;
 }
 
+/** The collection's default minimum: every film above has 120 votes. */
+const options = { minVotes: 10 };
+
 describeEachDialect('horror_movies.csv import', (database) => {
   const deps = () => ({ database: database().handle, logger: quietLogger() });
   beforeEach(async () => {
@@ -80,7 +84,7 @@ describeEachDialect('horror_movies.csv import', (database) => {
   });
 
   it('imports the good rows and reports each bad one with its line number and reason', async () => {
-    const summary = await importCsv(deps(), writeCsv(file));
+    const summary = await importCsv(deps(), writeCsv(file), options);
     expect(summary.rejected).toEqual(expectedRejections);
     expect(summary).toMatchObject({ rows: 11, imported: 3, newFilms: 3, snapshots: 3 });
 
@@ -103,20 +107,26 @@ describeEachDialect('horror_movies.csv import', (database) => {
     expect(await findMovie(db, 606)).toMatchObject({ release_date: null, genres: null });
     expect(await countSnapshots(db)).toBe(3);
     const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
-    expect(run).toMatchObject({ source: 'csv', status: 'partial', new_films: 3, failure_count: 8 });
+    expect(run).toMatchObject({
+      source: 'import',
+      source_file: 'horror_movies.csv',
+      status: 'partial',
+      new_films: 3,
+      failure_count: 8,
+    });
     expect(JSON.parse(run.failures!)[0].reason).toMatch(/^line 5: id:/);
   });
 
   it('updates films already known instead of duplicating them', async () => {
     const path = writeCsv([header, row({ id: '42' })].join('\n'));
-    await importCsv(deps(), path);
-    const again = await importCsv(deps(), path);
+    await importCsv(deps(), path, options);
+    const again = await importCsv(deps(), path, options);
     expect(again).toMatchObject({ imported: 1, newFilms: 0, updatedFilms: 1, rejected: [] });
   });
 
   it('refuses a file without the horror_movies.csv header', async () => {
-    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'))).rejects.toThrow(CsvFormatError);
-    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'))).rejects.toThrow(
+    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'), options)).rejects.toThrow(CsvFormatError);
+    await expect(importCsv(deps(), writeCsv('name,year\nx,1999\n'), options)).rejects.toThrow(
       /lacks the columns id, title/,
     );
   });
@@ -131,5 +141,227 @@ describeEachDialect('horror_movies.csv import', (database) => {
       DATABASE_URL: database().url,
     });
     expect(clean.code, clean.stderr).toBe(0);
+  });
+});
+
+describeEachDialect('horror_movies.csv import of an R-written file', (database) => {
+  const deps = () => ({ database: database().handle, logger: quietLogger() });
+  beforeEach(async () => {
+    await emptyTables(database().handle.db);
+  });
+
+  it('reads NA and empty cells as missing values in every optional column', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({
+          id: '11',
+          original_title: 'NA',
+          original_language: 'NA',
+          overview: 'NA',
+          tagline: 'NA',
+          release_date: 'NA',
+          poster_path: 'NA',
+          backdrop_path: 'NA',
+          budget: 'NA',
+          revenue: 'NA',
+          runtime: 'NA',
+          status: 'NA',
+          adult: 'NA',
+          genre_names: 'NA',
+          collection: 'NA',
+          collection_name: 'NA',
+        }),
+        row({
+          id: '12',
+          original_title: '',
+          overview: '',
+          poster_path: '',
+          runtime: '',
+          adult: '',
+          genre_names: '',
+          collection: '',
+        }),
+      ].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary).toMatchObject({ rows: 2, imported: 2, rejected: [] });
+    const { db } = database().handle;
+    for (const id of [11, 12]) {
+      expect(await findMovie(db, id)).toMatchObject({
+        original_title: null,
+        overview: null,
+        poster_path: null,
+        runtime: null,
+        genres: null,
+      });
+    }
+    expect(await findMovie(db, 11)).toMatchObject({
+      original_language: null,
+      release_date: null,
+      backdrop_path: null,
+    });
+  });
+
+  it('names the line, column and value of a bad cell while the good rows around it land', async () => {
+    const good = Array.from({ length: 600 }, (_, i) => row({ id: String(1000 + i) }));
+    const path = writeCsv(
+      [header, ...good.slice(0, 40), row({ id: '42', runtime: '12x' }), ...good.slice(40)].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary.rejected).toEqual([
+      { line: 42, reason: 'runtime: expected a whole number of minutes, got "12x"' },
+    ]);
+    expect(summary).toMatchObject({ rows: 601, imported: 600, newFilms: 600, snapshots: 600 });
+    expect(await countSnapshots(database().handle.db)).toBe(600);
+    const run = await database().handle.db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ source: 'import', failure_count: 1, new_films: 600 });
+    expect(JSON.parse(run.failures!)).toEqual([
+      { reason: 'line 42: runtime: expected a whole number of minutes, got "12x"' },
+    ]);
+  });
+
+  it('checks the collection columns and keeps genre_names as the genres', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({
+          id: '51',
+          collection: '8581',
+          collection_name: 'A Nightmare on Elm Street Collection',
+          genre_names: '"Horror, Mystery"',
+        }),
+        row({ id: '52', collection: 'abc', collection_name: 'Broken' }),
+      ].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: 'collection: expected a positive whole number, got "abc"' },
+    ]);
+    expect(parseGenres((await findMovie(database().handle.db, 51))!.genres)).toEqual(['Horror', 'Mystery']);
+  });
+
+  it('rejects a rating that is missing although the film has votes', async () => {
+    const path = writeCsv([header, row({ id: '5', vote_average: 'NA' })].join('\n'));
+    const summary = await importCsv(deps(), path, options);
+    expect(summary.rejected).toEqual([
+      {
+        line: 2,
+        reason: expect.stringMatching(
+          /^vote_average: expected a number from 0 to 10 for a film with 120 votes/,
+        ),
+      },
+    ]);
+  });
+
+  it('skips films with fewer votes than the minimum, counting them apart from rejections', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({ id: '1', vote_count: '0', vote_average: '0' }),
+        row({ id: '2', vote_count: '9', vote_average: '5.5' }),
+        row({ id: '3', vote_count: '10', vote_average: '6' }),
+        row({ id: '4', vote_count: '0', vote_average: 'NA' }),
+      ].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary).toMatchObject({ rows: 4, imported: 1, skipped: 3, rejected: [] });
+    const { db } = database().handle;
+    expect(await findMovie(db, 1)).toBeUndefined();
+    expect(await findMovie(db, 3)).toMatchObject({ vote_count: 10 });
+    const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'succeeded', skipped: 3, failure_count: 0 });
+
+    const kept = await importCsv(deps(), path, { minVotes: 0 });
+    expect(kept).toMatchObject({ imported: 4, skipped: 0, newFilms: 3 });
+    expect(await findMovie(db, 4)).toMatchObject({ vote_count: 0 });
+  });
+
+  it('horrorcast import applies INGEST_MIN_VOTES unless --keep-unvoted, and prints snake_case JSON', async () => {
+    const path = writeCsv(
+      [header, row({ id: '1', vote_count: '0', vote_average: 'NA' }), row({ id: '2' })].join('\n'),
+    );
+    const env = { DATABASE_URL: database().url, INGEST_MIN_VOTES: '10' };
+    const strict = await runCli(['import', '--json', path], env);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ rows: 2, imported: 1, skipped: 1, new_films: 1 });
+    const kept = await runCli(['import', '--keep-unvoted', '--json', path], env);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({
+      imported: 2,
+      skipped: 0,
+      new_films: 1,
+      updated_films: 1,
+    });
+  });
+
+  it('reads quoted multi-line fields, CRLF line ends and a byte-order mark', async () => {
+    const lines = [
+      header,
+      row({
+        id: '21',
+        overview: '"First line,\r\nsecond ""quoted"" line\r\nthird"',
+        title: '"Hello, Again"',
+      }),
+      row({ id: '22' }),
+      row({ id: 'x23' }),
+    ];
+    const summary = await importCsv(deps(), writeCsv(`\ufeff${lines.join('\r\n')}\r\n`), options);
+    expect(summary.rejected).toEqual([
+      { line: 6, reason: 'id: expected a positive whole number, got "x23"' },
+    ]);
+    expect(summary).toMatchObject({ rows: 3, imported: 2 });
+    expect(await findMovie(database().handle.db, 21)).toMatchObject({
+      title: 'Hello, Again',
+      overview: 'First line,\r\nsecond "quoted" line\r\nthird',
+    });
+  });
+
+  it('/api/status shows the last run as an import with its file, rejected and skipped rows', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({ id: '41' }),
+        row({ id: '42', vote_count: '0', vote_average: 'NA' }),
+        row({ id: 'x' }),
+      ].join('\n'),
+    );
+    await importCsv(deps(), path, options);
+    const { app } = await buildTestApp(database().handle);
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/status' });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json()).toMatchObject({
+        data_source: 'import',
+        last_collection: {
+          source: 'import',
+          source_file: 'horror_movies.csv',
+          status: 'partial',
+          new_films: 1,
+          failure_count: 1,
+          skipped: 1,
+        },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reports broken quoting by line and imports the rows after it', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({ id: '31', overview: '"Said "no" twice"' }),
+        row({ id: '32', title: 'Ab"c' }),
+        row({ id: '33' }),
+      ].join('\n'),
+    );
+    const summary = await importCsv(deps(), path, options);
+    expect(summary.rejected).toEqual([
+      { line: 2, reason: expect.stringMatching(/^broken quoting: unexpected text after a closing quote/) },
+      { line: 3, reason: expect.stringMatching(/^broken quoting: a quote inside an unquoted field/) },
+    ]);
+    expect(summary).toMatchObject({ imported: 1 });
+    expect(await findMovie(database().handle.db, 33)).toBeDefined();
   });
 });

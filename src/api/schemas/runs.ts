@@ -15,7 +15,7 @@ export const ingestRun = z.object({
   started_at: timestamp,
   finished_at: timestamp.nullable(),
   status: z.enum(['running', 'succeeded', 'partial', 'failed']),
-  source: z.string().describe('tmdb, demo or csv'),
+  source: z.string().describe('tmdb, demo or import'),
   year_from: z.number().int().nullable(),
   year_to: z.number().int().nullable(),
   pages: z.number().int(),

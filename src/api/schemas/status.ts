@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hint, timestamp } from './common.js';
 import { modelScores } from './metrics.js';
 
-export const dataSource = z.enum(['demo', 'tmdb', 'csv']);
+export const dataSource = z.enum(['demo', 'tmdb', 'import']);
 
 export const statusResponse = z.object({
   data_source: dataSource.describe('where the films on screen came from (the newest successful collection)'),
@@ -13,13 +13,15 @@ export const statusResponse = z.object({
     .object({
       id: z.number().int(),
       status: z.enum(['running', 'succeeded', 'partial', 'failed']),
-      source: z.string(),
+      source: z.string().describe('tmdb or demo for a collection, import for a CSV file'),
+      source_file: z.string().nullable().describe('the file an import read; null for a collection'),
       started_at: timestamp,
       finished_at: timestamp.nullable(),
       new_films: z.number().int(),
       updated_films: z.number().int(),
       snapshots: z.number().int(),
-      failure_count: z.number().int(),
+      failure_count: z.number().int().describe('films that failed; for an import, the rejected rows'),
+      skipped: z.number().int().describe('films an import left out for having too few votes'),
     })
     .nullable(),
   last_training: z

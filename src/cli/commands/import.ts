@@ -1,34 +1,69 @@
 import { Command } from 'commander';
-import { CsvFormatError, importCsv } from '../../ingest/index.js';
+import { CsvFormatError, type ImportSummary, importCsv } from '../../ingest/index.js';
 import { createContext } from '../context.js';
 import { CommandError } from '../errors.js';
-import { action } from '../run.js';
+import { action, parseInteger } from '../run.js';
+
+interface ImportCommandOptions {
+  json?: boolean;
+  minVotes?: number;
+  keepUnvoted?: boolean;
+}
+
+/** The summary as `--json` prints it. */
+function summaryJson(summary: ImportSummary) {
+  return {
+    run_id: summary.runId,
+    file: summary.file,
+    rows: summary.rows,
+    imported: summary.imported,
+    skipped: summary.skipped,
+    new_films: summary.newFilms,
+    updated_films: summary.updatedFilms,
+    snapshots: summary.snapshots,
+    rejected: summary.rejected,
+    seconds: summary.seconds,
+  };
+}
+
+function printSummary(file: string, summary: ImportSummary, minVotes: number): void {
+  process.stdout.write(
+    `imported ${summary.imported} of ${summary.rows} rows from ${file} (${summary.newFilms} new, ${summary.updatedFilms} updated) in ${summary.seconds.toFixed(1)} s\n`,
+  );
+  if (summary.skipped) {
+    process.stdout.write(
+      `skipped ${summary.skipped} films with fewer than ${minVotes} votes (--keep-unvoted keeps them)\n`,
+    );
+  }
+  for (const { line, reason } of summary.rejected) {
+    process.stderr.write(`${file}:${line}: rejected: ${reason}\n`);
+  }
+  if (summary.rejected.length) {
+    process.stderr.write(`${summary.rejected.length} rows rejected; the other rows were imported\n`);
+  }
+}
 
 export function importCommand(): Command {
   return new Command('import')
     .description('import a horror_movies.csv file (TidyTuesday / Kaggle layout)')
     .argument('<file>', 'the CSV file')
+    .option(
+      '--min-votes <n>',
+      'skip films with fewer votes (default INGEST_MIN_VOTES)',
+      parseInteger('--min-votes', 0, 1_000_000),
+    )
+    .option('--keep-unvoted', 'keep every film, even those nobody voted on (same as --min-votes 0)')
     .option('--json', 'print one JSON object with the counts and every rejected row')
     .action(
-      action(async (file: string, options: { json?: boolean }) => {
+      action(async (file: string, options: ImportCommandOptions) => {
         const context = await createContext();
+        const minVotes = options.keepUnvoted ? 0 : (options.minVotes ?? context.config.INGEST_MIN_VOTES);
         try {
-          const summary = await importCsv({ database: context.database, logger: context.logger }, file);
-          if (options.json) {
-            process.stdout.write(`${JSON.stringify(summary)}\n`);
-          } else {
-            process.stdout.write(
-              `imported ${summary.imported} of ${summary.rows} rows from ${file} (${summary.newFilms} new, ${summary.updatedFilms} updated) in ${summary.seconds.toFixed(1)} s\n`,
-            );
-            for (const { line, reason } of summary.rejected) {
-              process.stderr.write(`${file}:${line}: rejected: ${reason}\n`);
-            }
-            if (summary.rejected.length) {
-              process.stderr.write(
-                `${summary.rejected.length} rows rejected; the other rows were imported\n`,
-              );
-            }
-          }
+          const summary = await importCsv({ database: context.database, logger: context.logger }, file, {
+            minVotes,
+          });
+          if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
+          else printSummary(file, summary, minVotes);
           return summary.rejected.length > 0 ? 1 : 0;
         } catch (error) {
           if (error instanceof CsvFormatError) throw new CommandError(error.message, 1);

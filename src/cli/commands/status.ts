@@ -64,6 +64,7 @@ function ingestView(run: IngestRun | undefined) {
     id: run.id,
     status: run.status,
     source: run.source,
+    sourceFile: run.source_file,
     startedAt: run.started_at,
     finishedAt: run.finished_at,
     years: run.year_from === null ? null : { from: run.year_from, to: run.year_to },
@@ -73,6 +74,7 @@ function ingestView(run: IngestRun | undefined) {
     updatedFilms: run.updated_films,
     snapshots: run.snapshots,
     failures: run.failure_count,
+    skipped: run.skipped,
     error: run.error,
   };
 }
@@ -142,6 +144,14 @@ function describeJobs(jobs: JobsStatus): string {
   return `BullMQ on ${jobs.redis.location}: ingest ${depth(jobs.redis.queues.ingest)}; train ${depth(jobs.redis.queues.train)}`;
 }
 
+function describeIngest(ingest: NonNullable<Status['lastIngest']>): string {
+  const error = ingest.error ? ` (${ingest.error})` : '';
+  if (ingest.source === 'import') {
+    return `import of ${ingest.sourceFile ?? 'a CSV file'}, ${ingest.status} at ${ingest.startedAt}: ${ingest.newFilms} new, ${ingest.updatedFilms} updated, ${ingest.failures} rejected, ${ingest.skipped} skipped (too few votes)${error}`;
+  }
+  return `${ingest.status} at ${ingest.startedAt}: ${ingest.newFilms} new, ${ingest.updatedFilms} updated, ${ingest.snapshots} snapshots, ${ingest.apiCalls} API calls, ${ingest.failures} failures${error}`;
+}
+
 function render(status: Status): string {
   const { schema, lastIngest, lastTraining } = status;
   return [
@@ -151,11 +161,7 @@ function render(status: Status): string {
     `data source  ${status.dataSource === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
     `films        ${status.films} (${status.snapshots} snapshots)`,
     `runs         ${status.runs.ingest} collections, ${status.runs.train} trainings`,
-    `last ingest  ${
-      lastIngest
-        ? `${lastIngest.status} at ${lastIngest.startedAt}: ${lastIngest.newFilms} new, ${lastIngest.updatedFilms} updated, ${lastIngest.snapshots} snapshots, ${lastIngest.apiCalls} API calls, ${lastIngest.failures} failures${lastIngest.error ? ` (${lastIngest.error})` : ''}`
-        : 'never'
-    }`,
+    `last ingest  ${lastIngest ? describeIngest(lastIngest) : 'never'}`,
     `last train   ${lastTraining ? describeTraining(lastTraining) : 'never'}`,
   ].join('\n');
 }

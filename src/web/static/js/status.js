@@ -37,13 +37,27 @@ function regressionMetrics(prefix, score) {
   setText(`metric-${prefix}-cv`, cv.length ? `5-fold CV: ${cv.join(' · ')}` : '');
 }
 
+/** "312 new, 4,100 updated", and for a CSV import the file with its rejected and skipped rows. */
+function collectionDetails(run) {
+  const counts = `${integer(run.new_films)} new, ${integer(run.updated_films)} updated`;
+  if (run.source !== 'import') return counts;
+  return [
+    `import of ${run.source_file ?? 'a CSV file'}`,
+    counts,
+    run.failure_count && `${integer(run.failure_count)} rejected`,
+    run.skipped && `${integer(run.skipped)} skipped (too few votes)`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** The masthead, the demo banner and the metric cards: everything /api/status describes. */
 export function renderStatus(status) {
   const collection = status.last_collection;
   runLine(
     document.getElementById('status-collection'),
     collection,
-    collection && `${integer(collection.new_films)} new, ${integer(collection.updated_films)} updated`,
+    collection && collectionDetails(collection),
   );
   const training = status.last_training;
   runLine(

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { statusResponse } from '../../../schemas/status.js';
 import type { RouteOptions } from '../../../services/index.js';
 
-const sources = new Set(['demo', 'tmdb', 'csv'] as const);
-type Source = 'demo' | 'tmdb' | 'csv';
+const sources = new Set(['demo', 'tmdb', 'import'] as const);
+type Source = 'demo' | 'tmdb' | 'import';
 
 /** GET /api/status: the last collection and training, the model on show, and where the data came from. */
 const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
@@ -38,12 +38,14 @@ const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
               id: ingest.id,
               status: ingest.status,
               source: ingest.source,
+              source_file: ingest.source_file,
               started_at: ingest.started_at,
               finished_at: ingest.finished_at,
               new_films: ingest.new_films,
               updated_films: ingest.updated_films,
               snapshots: ingest.snapshots,
               failure_count: ingest.failure_count,
+              skipped: ingest.skipped,
             }
           : null,
         last_training: train
