@@ -1,6 +1,9 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../connection.js';
 import { initialSchema } from './0001-initial-schema.js';
+import { filmFacts } from './0003-film-facts.js';
+import { modelOutputs } from './0004-model-outputs.js';
+import { runLiveness } from './0005-run-liveness.js';
 
 /** Ordered by name; a new migration is a new entry, never an edit of a shipped one. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -8,6 +11,9 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial-schema': initialSchema(dialect),
+        '0003-film-facts': filmFacts(dialect),
+        '0004-model-outputs': modelOutputs(dialect),
+        '0005-run-liveness': runLiveness(dialect),
       };
     },
   };
