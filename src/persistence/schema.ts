@@ -26,6 +26,20 @@ export interface MoviesTable {
   backdrop_path: string | null;
   /** When `/movie/{id}` was last fetched; null until details are known. */
   details_fetched_at: Timestamp | null;
+  /** Budget and revenue in US dollars; null when TMDB does not know them (TMDB sends 0). */
+  budget: number | null;
+  revenue: number | null;
+  /** TMDB's release status: Rumored, Planned, In Production, Post Production, Released, Canceled. */
+  status: string | null;
+  tagline: string | null;
+  /** YYYY-MM-DD of the US theatrical release, when TMDB lists one. */
+  us_release_date: string | null;
+  /** JSON array of ISO 639-1 codes, e.g. ["en","es"]. */
+  spoken_languages: string | null;
+  /** The franchise (TMDB collection) the film belongs to; null when none. */
+  collection_id: number | null;
+  /** Which shape of the details answer filled the row (0: before the film facts existed). */
+  details_version: ColumnType<number, number | undefined, number>;
   inserted_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -67,6 +81,8 @@ export interface IngestRunsTable {
   source_file: string | null;
   /** Films an import left out for having fewer votes than the minimum. */
   skipped: ColumnType<number, number | undefined, number>;
+  /** Written while the run works; a running row with an old heartbeat belongs to a dead process. */
+  heartbeat_at: Timestamp | null;
 }
 
 export type TrainStatus = 'running' | 'succeeded' | 'failed' | 'insufficient_data';
@@ -84,6 +100,7 @@ export interface TrainRunsTable {
   durations: string | null;
   duration_seconds: number | null;
   error: string | null;
+  heartbeat_at: Timestamp | null;
 }
 
 export interface ModelArtifactsTable {
@@ -160,6 +177,77 @@ export interface ClusterProfilesTable {
   avg_vote_count: number;
 }
 
+export interface CompaniesTable {
+  id: number;
+  name: string;
+  origin_country: string | null;
+}
+
+export interface CountriesTable {
+  iso_3166_1: string;
+  name: string;
+}
+
+export interface CollectionsTable {
+  id: number;
+  name: string;
+}
+
+export interface KeywordsTable {
+  id: number;
+  name: string;
+}
+
+export interface MovieCompaniesTable {
+  tmdb_id: number;
+  company_id: number;
+}
+
+export interface MovieCountriesTable {
+  tmdb_id: number;
+  iso_3166_1: string;
+}
+
+export interface MovieKeywordsTable {
+  tmdb_id: number;
+  keyword_id: number;
+}
+
+/**
+ * A film's out-of-fold prediction of one model in one run: the model never saw the film.
+ * `residual` is actual minus predicted on the model's own scale: log1p for popularity models (so
+ * that ranking is by ratio, not by size), points for rating models.
+ */
+export interface OofPredictionsTable {
+  train_run_id: number;
+  model_name: string;
+  tmdb_id: number;
+  actual: number;
+  predicted: number;
+  /** 80% prediction interval; null for models without one. */
+  lower: number | null;
+  upper: number | null;
+  residual: number;
+}
+
+export interface SimilarFilmsTable {
+  train_run_id: number;
+  tmdb_id: number;
+  /** 1 is the nearest. */
+  rank: number;
+  similar_tmdb_id: number;
+  distance: number;
+  shared_genres: ColumnType<number, number | undefined, number>;
+  shared_keywords: ColumnType<number, number | undefined, number>;
+}
+
+/** Facts about the database itself, e.g. `film_source`: demo, tmdb or import. */
+export interface DatabaseFactsTable {
+  name: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   movies: MoviesTable;
   movie_snapshots: MovieSnapshotsTable;
@@ -172,6 +260,16 @@ export interface Database {
   classification_results: ClassificationResultsTable;
   cluster_points: ClusterPointsTable;
   cluster_profiles: ClusterProfilesTable;
+  companies: CompaniesTable;
+  countries: CountriesTable;
+  collections: CollectionsTable;
+  keywords: KeywordsTable;
+  movie_companies: MovieCompaniesTable;
+  movie_countries: MovieCountriesTable;
+  movie_keywords: MovieKeywordsTable;
+  oof_predictions: OofPredictionsTable;
+  similar_films: SimilarFilmsTable;
+  database_facts: DatabaseFactsTable;
 }
 
 export type Movie = Selectable<MoviesTable>;

@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { DialectName } from '../connection.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { importRuns } from './0002-import-runs.js';
+import { filmFacts } from './0003-film-facts.js';
+import { modelOutputs } from './0004-model-outputs.js';
+import { runLiveness } from './0005-run-liveness.js';
 
 /** Ordered by name; a new migration is a new entry, never an edit of a shipped one. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -10,6 +13,9 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
       return {
         '0001-initial-schema': initialSchema(dialect),
         '0002-import-runs': importRuns,
+        '0003-film-facts': filmFacts(dialect),
+        '0004-model-outputs': modelOutputs(dialect),
+        '0005-run-liveness': runLiveness(dialect),
       };
     },
   };
