@@ -24,11 +24,11 @@ function fakeFetch(answer: () => Response | Promise<Response>): { fetch: typeof 
   };
 }
 
-function transportWith(fetch: typeof fetch, apiKey = V3_KEY, timeoutMs = 1_000) {
+function transportWith(fetchImpl: typeof fetch, apiKey = V3_KEY, timeoutMs = 1_000) {
   return createTransport({
     baseUrl: 'http://tmdb.test/3/',
     apiKey,
-    fetch,
+    fetch: fetchImpl,
     timeoutMs,
     maxRetryAfterMs: 60_000,
   });
