@@ -58,8 +58,7 @@ export class RequestGate {
   async run<T>(signal: AbortSignal, priority: number, send: () => Promise<T>): Promise<T> {
     const release = await this.connections.acquire(signal, priority);
     try {
-      const hold = this.options.cooldown.remainingMs();
-      if (hold > 0) await abortableDelay(hold, signal);
+      await abortableDelay(this.options.cooldown.remainingMs(), signal);
       await this.options.rateLimiter.acquire(signal);
       return await send();
     } finally {
@@ -68,9 +67,14 @@ export class RequestGate {
   }
 }
 
-/** Waits `ms`; an abort rejects with the signal's own reason, as the limiter and semaphore do. */
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return delay(ms, undefined, { signal }).catch(() => {
-    throw signal.reason;
+/**
+ * Waits `ms`, rounded up to whole milliseconds so a wait never ends early (none when 0 or less).
+ * An abort rejects with the signal's own reason, as the rate limiter and the semaphore do.
+ */
+export async function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  if (ms <= 0) return;
+  await delay(Math.ceil(ms), undefined, { signal }).catch(() => {
+    throw signal?.reason;
   });
 }

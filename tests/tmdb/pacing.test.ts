@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimitCooldown, RequestGate } from '../../src/tmdb/pacing.js';
+import { abortableDelay, RateLimitCooldown, RequestGate } from '../../src/tmdb/pacing.js';
 import type { RateLimiter } from '../../src/tmdb/rate-limiter.js';
 
 describe('RateLimitCooldown', () => {
@@ -81,5 +81,18 @@ describe('RequestGate', () => {
     const gate = new RequestGate({ concurrency: 1, rateLimiter: limiter, cooldown });
     expect(await gate.run(new AbortController().signal, 0, async () => 'sent')).toBe('sent');
     expect(tokens).toEqual(['token']);
+  });
+});
+
+describe('abortableDelay', () => {
+  it('returns at once for no wait, and rejects with the reason of a signal that has aborted', async () => {
+    await expect(abortableDelay(0)).resolves.toBeUndefined();
+    await expect(abortableDelay(-5, new AbortController().signal)).resolves.toBeUndefined();
+    const reason = new Error('stopped');
+    await expect(abortableDelay(0, AbortSignal.abort(reason))).rejects.toBe(reason);
+    const stop = new AbortController();
+    const waiting = abortableDelay(60_000, stop.signal);
+    stop.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
   });
 });
