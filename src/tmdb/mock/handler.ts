@@ -9,17 +9,20 @@ import {
   SERVER_ERROR_BODY,
   truncate,
 } from './faults.js';
-import { authorised, type DelayedAnswers, sendJson } from './respond.js';
+import { type DelayedAnswers, sendJson } from './respond.js';
 import { type Answer, endpointOf, tmdbError } from './routes.js';
 import { countRequest, type MockRequestInfo, type MockTmdbStats, recordAnswer } from './stats.js';
 import type { ArrivalWindow } from './traffic.js';
 
 /** What can change while the mock runs. */
 export interface MockSettings {
+  /** Requests per second above which the answer is 429 with Retry-After; unlimited when omitted. */
   rateLimit?: number;
   latencyMs?: number;
+  /** Latency varies uniformly by up to this much either way. */
   latencyJitterMs?: number;
   faults?: MockFaults;
+  /** Decides a fault for one request (tests that need a specific failure); overrides `faults`. */
   inject?: FaultInjector;
 }
 
@@ -123,4 +126,14 @@ export function createHandler(context: HandlerContext) {
     else if (limit !== undefined && inWindow > limit) refuseRate(response, info, limit, inWindow, now);
     else answer(request, response, url, info, delay);
   };
+}
+
+/** A v4 token in the Authorization header or a v3 key in the query; any non-empty one without `keys`. */
+function authorised(request: IncomingMessage, url: URL, keys: ReadonlySet<string> | undefined): boolean {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const apiKey = url.searchParams.get('api_key') ?? undefined;
+  const presented = [bearer, apiKey].filter((key): key is string => Boolean(key));
+  if (presented.length === 0) return false;
+  return keys ? presented.some((key) => keys.has(key)) : true;
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 export function sendJson(
   response: ServerResponse,
@@ -41,18 +41,4 @@ export class DelayedAnswers {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
-}
-
-/** A v4 token in the Authorization header or a v3 key in the query; any non-empty one without `keys`. */
-export function authorised(
-  request: IncomingMessage,
-  url: URL,
-  keys: ReadonlySet<string> | undefined,
-): boolean {
-  const header = request.headers.authorization;
-  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const apiKey = url.searchParams.get('api_key') ?? undefined;
-  const presented = [bearer, apiKey].filter((key): key is string => Boolean(key));
-  if (presented.length === 0) return false;
-  return keys ? presented.some((key) => keys.has(key)) : true;
 }

@@ -3,28 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { CatalogFilm } from '../catalog.js';
 import { generateDemoCatalog } from '../demo-catalog.js';
 import { createRandom } from '../random.js';
-import type { FaultInjector, MockFaults } from './faults.js';
 import { createHandler, type MockSettings } from './handler.js';
 import { DelayedAnswers } from './respond.js';
 import { createRoutes } from './routes.js';
 import { emptyStats, type MockTmdbStats } from './stats.js';
 import { ArrivalWindow } from './traffic.js';
 
-export interface MockTmdbOptions {
+export interface MockTmdbOptions extends MockSettings {
   port?: number;
   host?: string;
   /** The films served; a seeded demo catalogue when omitted. */
   catalog?: readonly CatalogFilm[];
   /** Accepted v3 keys and v4 tokens; when omitted any non-empty key is accepted. */
   apiKeys?: readonly string[];
-  /** Requests per second above which the answer is 429 with Retry-After; unlimited when omitted. */
-  rateLimit?: number;
-  latencyMs?: number;
-  /** Latency varies uniformly by up to this much either way. */
-  latencyJitterMs?: number;
-  faults?: MockFaults;
-  /** Decides a fault for one request (tests that need a specific failure); overrides `faults`. */
-  inject?: FaultInjector;
   /** Films that discover lists but whose details answer 404, as when TMDB removes one. */
   notFoundIds?: readonly number[];
   seed?: number;
