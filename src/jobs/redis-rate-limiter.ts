@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { abortableDelay } from '../tmdb/pacing.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 
 /**
@@ -110,7 +111,7 @@ export class RedisRateLimiter implements RateLimiter {
   async acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     // An abort after the reservation wastes that slot: the schedule only ever errs on the slow side.
-    await sleep(
+    await abortableDelay(
       (await this.redis.horrorcastReserveSlot(this.scheduleKey, this.intervalMicros, this.burstMicros)) /
         1000,
       signal,
@@ -124,29 +125,7 @@ export class RedisRateLimiter implements RateLimiter {
         member,
       );
       if (wait === 0) return;
-      await sleep(wait / 1000, signal);
+      await abortableDelay(wait / 1000, signal);
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    if (ms <= 0) {
-      resolve();
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.ceil(ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

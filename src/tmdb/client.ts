@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { Logger } from '../config/logger.js';
-import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError, TmdbRequestError } from './errors.js';
-import { type RateLimiter, Semaphore } from './rate-limiter.js';
+import { TmdbAbortedError, TmdbAuthError } from './errors.js';
+import { type HedgeLimits, hedge, LatencyWindow } from './hedge.js';
+import { RateLimitCooldown, REQUEST_PRIORITY, RequestGate } from './pacing.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { withRetries } from './retry.js';
 import {
   type DiscoverPage,
   discoverPageSchema,
@@ -9,15 +12,10 @@ import {
   genreListSchema,
   type MovieDetails,
   movieDetailsSchema,
-  tmdbErrorBodySchema,
 } from './schemas.js';
+import { createTransport, type Outcome, type TmdbAuthMode, type TmdbCall } from './transport.js';
 
-export type TmdbAuthMode = 'bearer' | 'api_key';
-
-/** A v4 read access token is a JWT (base64 of `{"`, hence `eyJ`); anything else is a v3 key. */
-export function detectAuthMode(apiKey: string): TmdbAuthMode {
-  return apiKey.startsWith('eyJ') ? 'bearer' : 'api_key';
-}
+export { detectAuthMode, type TmdbAuthMode } from './transport.js';
 
 export interface DiscoverQuery {
   year: number;
@@ -49,7 +47,7 @@ export interface TmdbClientOptions {
    * sent again, up to twice, and the first answer wins: one stalled connection at the end of a run
    * would otherwise add the whole timeout to the wall time. `false` turns it off.
    */
-  hedge?: { minMs: number; maxMs: number } | false;
+  hedge?: HedgeLimits | false;
   /** Cancels every request of this client, e.g. when the run is stopped. */
   signal?: AbortSignal;
   random?: () => number;
@@ -72,200 +70,75 @@ export interface TmdbClient {
   genres(signal?: AbortSignal): Promise<Genre[]>;
 }
 
-type Outcome<T> =
-  | { kind: 'ok'; value: T }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'fail'; error: Error };
-
-/**
- * Queue order for a free connection. A retry or hedge has waited already; a listing unlocks more
- * work (a discover page brings 20 films); details are the bulk and can wait behind both.
- */
-const PRIORITY = { details: 0, listing: 1, again: 2 } as const;
-
-interface Call<T> {
-  path: string;
-  url: string;
-  schema: z.ZodType<T>;
-}
-
 const LATENCY_SAMPLES = 200;
 /** Extra copies of one silent request at most. */
 const MAX_HEDGES = 2;
-/** Two 429s closer than this are not jitter. */
-const REPEATED_429_MS = 3_000;
 
+/**
+ * The TMDB client: each request is paced (connection cap, 429 cool-down, rate limiter), sent by
+ * the transport, hedged when silent and retried with backoff. The first 401 stops every request
+ * of the client, since nothing else can succeed with that key.
+ */
 export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   const log = options.logger.child({ component: 'tmdb' });
   const random = options.random ?? Math.random;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 6;
-  const backoffBaseMs = options.backoffBaseMs ?? 200;
-  const backoffMaxMs = options.backoffMaxMs ?? 8_000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-  const hedge = options.hedge ?? { minMs: 500, maxMs: Math.min(5_000, timeoutMs / 2) };
-  const semaphore = new Semaphore(options.concurrency ?? 20);
-  const authMode = detectAuthMode(options.apiKey);
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (authMode === 'bearer') headers.authorization = `Bearer ${options.apiKey}`;
-
+  const backoff = { baseMs: options.backoffBaseMs ?? 200, maxMs: options.backoffMaxMs ?? 8_000 };
+  const hedgeLimits = options.hedge ?? { minMs: 500, maxMs: Math.min(5_000, timeoutMs / 2) };
+  const transport = createTransport({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
+    timeoutMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+  });
+  const cooldown = new RateLimitCooldown();
+  const gate = new RequestGate({
+    concurrency: options.concurrency ?? 20,
+    rateLimiter: options.rateLimiter,
+    cooldown,
+  });
+  const latencies = new LatencyWindow(LATENCY_SAMPLES);
   const stats: TmdbClientStats = { apiCalls: 0, retries: 0, rateLimited: 0, hedges: 0 };
-  const latencies: number[] = [];
-  let latencyCursor = 0;
-  let pausedUntil = 0;
-  let last429At = Number.NEGATIVE_INFINITY;
   let authError: TmdbAuthError | undefined;
   // Aborted on the first 401 so that every queued and open request ends at once.
   const stop = new AbortController();
   const runSignals = options.signal ? [stop.signal, options.signal] : [stop.signal];
 
-  /** Server text can be echoed into reasons; make sure the key can never ride along. */
-  const scrub = (text: string) => text.split(options.apiKey).join('[redacted]');
-
-  function urlFor(path: string, params: Record<string, string | number>): string {
-    const url = new URL(base + path);
-    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, String(value));
-    if (authMode === 'api_key') url.searchParams.set('api_key', options.apiKey);
-    return url.toString();
-  }
-
-  function hedgeDelay(limits: { minMs: number; maxMs: number }): number {
-    if (latencies.length < 20) return limits.maxMs;
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)];
-    return Math.min(limits.maxMs, Math.max(limits.minMs, 4 * p95));
-  }
-
-  function recordLatency(ms: number): void {
-    latencies[latencyCursor] = ms;
-    latencyCursor = (latencyCursor + 1) % LATENCY_SAMPLES;
-  }
-
-  function backoff(attempt: number): number {
-    const cap = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (attempt - 1));
-    return cap / 2 + (random() * cap) / 2;
-  }
-
-  function parseRetryAfter(value: string | null): number | undefined {
-    if (value === null) return undefined;
-    const seconds = Number(value);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-    return Number.isFinite(ms) ? Math.min(maxRetryAfterMs, Math.max(0, ms)) : undefined;
-  }
-
-  async function attempt<T>(
-    { path, url, schema }: Call<T>,
-    signal: AbortSignal,
-    priority: number,
-    onSent: () => void,
-  ): Promise<Outcome<T>> {
-    const release = await semaphore.acquire(signal, priority);
-    try {
-      await sleep(pausedUntil - performance.now(), signal);
-      await options.rateLimiter.acquire(signal);
+  /** One request on the wire, once the gate lets it through. */
+  function send<T>(call: TmdbCall<T>, signal: AbortSignal, priority: number, onSent: () => void) {
+    return gate.run(signal, priority, async (): Promise<Outcome<T>> => {
       stats.apiCalls += 1;
       onSent();
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const started = performance.now();
-      let status: number;
-      let retryAfter: string | null;
-      let body: string;
-      try {
-        const response = await fetchImpl(url, { headers, signal: AbortSignal.any([signal, timeout]) });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        body = await response.text();
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        if (timeout.aborted) return { kind: 'retry', reason: `no answer within ${timeoutMs} ms` };
-        return { kind: 'retry', reason: scrub(describeNetworkError(error)) };
-      }
-      if (status === 200) {
-        const parsed = parseBody(body, schema);
-        if (parsed.kind === 'ok') recordLatency(performance.now() - started);
-        return parsed;
-      }
-      const message = tmdbMessage(body);
-      const detail = message ? `: ${scrub(message)}` : '';
-      if (status === 401) return { kind: 'fail', error: new TmdbAuthError(message && scrub(message)) };
-      if (status === 404) return { kind: 'fail', error: new TmdbNotFoundError(path) };
-      if (status === 429) {
-        stats.rateLimited += 1;
-        return { kind: 'retry', reason: `HTTP 429${detail}`, retryAfterMs: parseRetryAfter(retryAfter) };
-      }
-      if (status >= 500 || status === 408) return { kind: 'retry', reason: `HTTP ${status}${detail}` };
-      return { kind: 'fail', error: new TmdbRequestError(path, 1, `HTTP ${status}${detail}`) };
-    } finally {
-      release();
-    }
-  }
-
-  /**
-   * One logical attempt. While the newest request of it stays silent for longer than the hedge
-   * delay, the same request goes out once more (at most MAX_HEDGES times), and the first answer
-   * of any of them settles it: a success, a 404 or 401, or a failure worth retrying. A failure
-   * settles it too, because by then any request still open has been silent for too long anyway.
-   */
-  function hedged<T>(call: Call<T>, signal: AbortSignal, priority: number): Promise<Outcome<T>> {
-    if (hedge === false) return attempt(call, signal, priority, () => {});
-    const limits = hedge;
-    return new Promise<Outcome<T>>((resolve, reject) => {
-      const controllers: AbortController[] = [];
-      let open = 0;
-      let hedges = 0;
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (settle: () => void) => {
-        settled = true;
-        clearTimeout(timer);
-        for (const controller of controllers) controller.abort();
-        settle();
-      };
-      const onSent = () => {
-        if (settled || hedges >= MAX_HEDGES) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          if (settled) return;
-          hedges += 1;
-          stats.hedges += 1;
-          log.debug({ path: call.path }, 'TMDB request silent for too long, sending it once more');
-          launch(PRIORITY.again);
-        }, hedgeDelay(limits));
-      };
-      const launch = (launchPriority: number) => {
-        const own = new AbortController();
-        controllers.push(own);
-        open += 1;
-        attempt(call, AbortSignal.any([signal, own.signal]), launchPriority, onSent).then(
-          (outcome) => {
-            open -= 1;
-            if (!settled) finish(() => resolve(outcome));
-          },
-          (error: unknown) => {
-            open -= 1;
-            if (!settled && (signal.aborted || open === 0)) finish(() => reject(error));
-          },
-        );
-      };
-      launch(priority);
+      const outcome = await transport.send(call, signal);
+      if (outcome.kind === 'ok') latencies.record(outcome.latencyMs);
+      if (outcome.kind === 'retry' && outcome.rateLimited) stats.rateLimited += 1;
+      return outcome;
     });
   }
 
-  async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-    if (ms <= 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+  function attempt<T>(call: TmdbCall<T>, signal: AbortSignal, priority: number): Promise<Outcome<T>> {
+    if (hedgeLimits === false) return send(call, signal, priority, () => {});
+    const limits = hedgeLimits;
+    return hedge((copySignal, copyPriority, onSent) => send(call, copySignal, copyPriority, onSent), {
+      signal,
+      priority,
+      againPriority: REQUEST_PRIORITY.again,
+      maxHedges: MAX_HEDGES,
+      delayMs: () => latencies.hedgeDelay(limits),
+      onHedge: () => {
+        stats.hedges += 1;
+        log.debug({ path: call.path }, 'TMDB request silent for too long, sending it once more');
+      },
     });
+  }
+
+  function stopOnAuthError(error: unknown, path: string): void {
+    if (!(error instanceof TmdbAuthError) || authError) return;
+    authError = error;
+    log.error({ path }, authError.message);
+    stop.abort(authError);
   }
 
   async function get<T>(
@@ -276,49 +149,37 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
     callerSignal?: AbortSignal,
   ): Promise<T> {
     const signal = AbortSignal.any(callerSignal ? [...runSignals, callerSignal] : runSignals);
-    const call: Call<T> = { path, url: urlFor(path, params), schema };
-    let reason = '';
+    const call = transport.call(path, params, schema);
     try {
-      for (let attemptNo = 1; attemptNo <= maxAttempts; attemptNo += 1) {
-        if (signal.aborted) throw signal.reason;
-        const outcome = await hedged(call, signal, attemptNo === 1 ? priority : PRIORITY.again);
-        if (outcome.kind === 'ok') return outcome.value;
-        if (outcome.kind === 'fail') {
-          if (outcome.error instanceof TmdbAuthError && !authError) {
-            authError = outcome.error;
-            log.error({ path }, authError.message);
-            stop.abort(authError);
-          }
-          throw outcome.error;
-        }
-        reason = outcome.reason;
-        if (attemptNo === maxAttempts) break;
-        let delay = backoff(attemptNo);
-        if (outcome.retryAfterMs !== undefined) {
-          delay = outcome.retryAfterMs + random() * backoffBaseMs;
-          // A lone 429 is jitter between our clock and the server's at the edge of a one-second
-          // window: the bucket keeps the others under the rate, so only this request waits. A
-          // second one soon after means we really are too fast, and then everything waits.
-          const now = performance.now();
-          if (now - last429At < REPEATED_429_MS)
-            pausedUntil = Math.max(pausedUntil, now + outcome.retryAfterMs);
-          last429At = now;
-        }
-        stats.retries += 1;
-        log.debug({ path, attempt: attemptNo, reason, delayMs: Math.round(delay) }, 'TMDB request retried');
-        await sleep(delay, signal);
-      }
+      return await withRetries(
+        (attemptNo) => attempt(call, signal, attemptNo === 1 ? priority : REQUEST_PRIORITY.again),
+        {
+          path,
+          signal,
+          maxAttempts,
+          backoff,
+          random,
+          onRetryAfter: (retryAfterMs) => cooldown.rateLimited(retryAfterMs),
+          onRetry: ({ attempt: attemptNo, reason, delayMs }) => {
+            stats.retries += 1;
+            log.debug(
+              { path, attempt: attemptNo, reason, delayMs: Math.round(delayMs) },
+              'TMDB request retried',
+            );
+          },
+          onGiveUp: (reason) => log.warn({ path, attempts: maxAttempts, reason }, 'TMDB request gave up'),
+        },
+      );
     } catch (error) {
+      stopOnAuthError(error, path);
       if (authError) throw authError;
       if (signal.aborted && error === signal.reason) throw new TmdbAbortedError(path);
       throw error;
     }
-    log.warn({ path, attempts: maxAttempts, reason }, 'TMDB request gave up');
-    throw new TmdbRequestError(path, maxAttempts, reason);
   }
 
   return {
-    authMode,
+    authMode: transport.authMode,
     stats,
     discoverMovies(query, signal) {
       return get(
@@ -331,51 +192,15 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
           page: query.page,
         },
         discoverPageSchema,
-        PRIORITY.listing,
+        REQUEST_PRIORITY.listing,
         signal,
       );
     },
     movieDetails(id, signal) {
-      return get(`/movie/${id}`, {}, movieDetailsSchema, PRIORITY.details, signal);
+      return get(`/movie/${id}`, {}, movieDetailsSchema, REQUEST_PRIORITY.details, signal);
     },
     async genres(signal) {
-      return (await get('/genre/movie/list', {}, genreListSchema, PRIORITY.listing, signal)).genres;
+      return (await get('/genre/movie/list', {}, genreListSchema, REQUEST_PRIORITY.listing, signal)).genres;
     },
   };
-}
-
-function parseBody<T>(body: string, schema: z.ZodType<T>): Outcome<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { kind: 'retry', reason: `malformed JSON body (${body.length} bytes)` };
-  }
-  const result = schema.safeParse(json);
-  if (result.success) return { kind: 'ok', value: result.data };
-  const issue = result.error.issues[0];
-  return {
-    kind: 'retry',
-    reason: `unexpected answer: ${issue ? `${issue.path.join('.') || '(root)'} ${issue.message}` : 'invalid'}`,
-  };
-}
-
-function tmdbMessage(body: string): string | undefined {
-  try {
-    const parsed = tmdbErrorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.status_message : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** undici wraps socket failures as `TypeError: fetch failed` with the useful part in `cause`. */
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code ? `${cause.message} (${code})` : cause.message;
-  }
-  return error.message;
 }

@@ -1,17 +1,17 @@
 import { createMatrix, type Matrix } from '../ml/matrix.js';
 
-/** What the feature builders need to know about a film (SPEC §4). */
+/** What the feature builders need to know about a film. */
 export interface FilmAttributes {
   readonly runtime: number | null | undefined;
   readonly voteCount: number | null | undefined;
-  /** ISO date, YYYY-MM-DD; a missing date counts as January 2000, as the reference pipeline does. */
+  /** ISO date, YYYY-MM-DD; a missing date counts as January 2000. */
   readonly releaseDate: string | null | undefined;
   /** TMDB genre names, e.g. "Thriller", "Science Fiction". */
   readonly genres: readonly string[];
   readonly originalLanguage: string | null | undefined;
 }
 
-/** SPEC §4 A: the linear baseline's features, in this order. */
+/** The linear baseline's features, in this order. */
 export const LINEAR_FEATURES = [
   'runtime',
   'vote_count',
@@ -26,7 +26,7 @@ export const LINEAR_FEATURES = [
   'is_english',
 ] as const;
 
-/** SPEC §4 B: the horror analysis features, in this order (as scikit-learn's reference script). */
+/** The horror analysis features (forests and clustering), in this order. */
 export const HORROR_FEATURES = [
   'runtime',
   'vote_count',
@@ -56,8 +56,8 @@ function releaseYearMonth(date: string | null | undefined): { year: number; mont
 const flag = (condition: boolean): number => (condition ? 1 : 0);
 
 /**
- * The linear baseline's row. Its holiday season is October to December (Halloween and Christmas,
- * as the seed defines it); a missing runtime stays 0 here.
+ * The linear baseline's row. Its holiday season is October to December (Halloween and
+ * Christmas); a missing runtime stays 0 here.
  */
 export function linearFeatureRow(film: FilmAttributes): number[] {
   const { year, month } = releaseYearMonth(film.releaseDate);
