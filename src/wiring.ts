@@ -2,7 +2,7 @@
  * The composition root: configuration → logger → database → stores → services → TMDB budget →
  * job runner, for `serve`, `worker`, `scheduler` and every other command. Each piece is built on
  * first request and only then loads its modules (`import()`), so a command pays for the pieces it
- * uses: `scheduler` never loads a database driver, `migrate` never loads BullMQ, and none but
+ * uses: `migrate` never loads BullMQ, `--enqueue` never opens the database, and none but
  * `serve` loads Fastify. Whatever was built is closed by `close()`, newest first.
  */
 import type { FastifyInstance } from 'fastify';
@@ -60,14 +60,11 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
-/** Secrets the logger masks wherever they would appear. */
-export function secretsOf(config: Config): Array<string | undefined> {
-  return [config.TMDB_API_KEY, config.ADMIN_TOKEN];
-}
-
-export function createAppLogger(config: Config, name = 'horrorcast'): Logger {
+/** Masks the TMDB key and the admin token wherever they would appear. */
+function createAppLogger(config: Config, name = 'horrorcast'): Logger {
+  const secrets = [config.TMDB_API_KEY, config.ADMIN_TOKEN];
   // Logs go to stderr so that `--json` output on stdout stays one clean JSON object.
-  return createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config), name }, process.stderr);
+  return createLogger({ level: config.LOG_LEVEL, secrets, name }, process.stderr);
 }
 
 /** A piece built on its first request, from that request's argument; later requests share it (or its failure). */
