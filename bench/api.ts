@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '../src/cli/commands/serve.js';
-import type { AppContext } from '../src/cli/context.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/config/logger.js';
 import type { InProcessJobRunner } from '../src/jobs/in-process.js';
@@ -27,6 +26,7 @@ import {
   updateIngestRun,
   upsertMovies,
 } from '../src/persistence/index.js';
+import { createWiring } from '../src/wiring.js';
 import { replaceSection } from './report.js';
 
 const run = promisify(execFile);
@@ -169,8 +169,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
     });
     const logger = createLogger({ level: 'warn' }, process.stderr);
-    const context: AppContext = { config, logger, database: handle, close: async () => {} };
-    server = await startServer(context, { embedded: true, bootstrap: false });
+    const wiring = createWiring({ config, logger, database: handle });
+    server = await startServer(wiring, { embedded: true, bootstrap: false });
     const jobs = server.jobs as InProcessJobRunner;
 
     t = performance.now();

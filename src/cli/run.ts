@@ -1,10 +1,9 @@
 import { InvalidArgumentError } from 'commander';
-import { readEnvironment } from '../config/index.js';
-import { CommandError, describeError, exitCodeFor } from './errors.js';
 
 /**
  * Wraps a command's action: one line on stderr and the right exit code on failure, never a stack
- * trace for an expected problem, never a secret.
+ * trace for an expected problem, never a secret. The error module (which knows the database's
+ * errors) is loaded only when there is an error to describe.
  */
 export function action<A extends unknown[]>(
   run: (...args: A) => Promise<number | undefined> | Promise<void>,
@@ -14,21 +13,15 @@ export function action<A extends unknown[]>(
       const code = await run(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (error) {
+      const [{ readEnvironment }, { describeError, exitCodeFor }] = await Promise.all([
+        import('../config/index.js'),
+        import('./errors.js'),
+      ]);
       const env = readEnvironment();
       process.stderr.write(`${describeError(error, [env.TMDB_API_KEY, env.ADMIN_TOKEN])}\n`);
       process.exitCode = exitCodeFor(error);
     }
   };
-}
-
-/** For a capability that lands with a later issue: say so and exit 1. */
-export function notYetAvailable(command: string, capability: string) {
-  return action(async () => {
-    throw new CommandError(
-      `\`${command}\` is not available yet: ${capability} lands with a later release.`,
-      1,
-    );
-  });
 }
 
 /** An option parser; commander reports its error as a usage error (one line, exit code 2: see main.ts). */

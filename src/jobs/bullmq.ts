@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Job, type JobsOptions, Queue, WaitingError, Worker } from 'bullmq';
 import type { Logger } from '../config/logger.js';
+import { followUpOf, runProcessor } from './dispatch.js';
 import { JOB_KINDS, kindOfJobId, newJobId, timetableId } from './ids.js';
 import { openRedis } from './redis.js';
 import { acquireJobLock } from './redis-lock.js';
@@ -214,7 +215,8 @@ function progressWriter(job: Job<JobData>, log: Logger, intervalMs = 250) {
 /**
  * `horrorcast worker`: one BullMQ worker per queue. Around every job it holds a Redis lock on the
  * job's kind, so a second job of that kind (a scheduled ingest while a manual one runs, on any
- * worker) completes at once as merged into the running one. A finished ingest requests a training.
+ * worker) completes at once as merged into the running one. A completed job requests its
+ * follow-up (see dispatch.ts).
  */
 export async function startBullmqWorkers(options: BullmqWorkerOptions): Promise<BullmqWorkers> {
   const log = options.logger.child({ component: 'worker' });
@@ -248,12 +250,16 @@ export async function startBullmqWorkers(options: BullmqWorkerOptions): Promise<
       const context = { id: jobId, attempt: job.attemptsStarted };
       log.info({ jobId, kind, attempt: context.attempt }, 'job started');
       try {
-        const result =
-          kind === 'ingest'
-            ? await options.processors.ingest(job.data.options ?? {}, progress.report, signal, context)
-            : await options.processors.train(progress.report, signal, context);
+        const result = await runProcessor(
+          options.processors,
+          kind,
+          job.data.options ?? {},
+          progress.report,
+          signal,
+          context,
+        );
         await progress.flush();
-        if (kind === 'ingest') await requestTraining(jobId);
+        await requestFollowUp(kind, jobId);
         log.info({ jobId, kind }, 'job completed');
         return result ?? null;
       } catch (error) {
@@ -272,13 +278,15 @@ export async function startBullmqWorkers(options: BullmqWorkerOptions): Promise<
       }
     };
 
-  async function requestTraining(ingestJobId: string): Promise<void> {
+  async function requestFollowUp(kind: JobKind, jobId: string): Promise<void> {
+    const next = followUpOf(kind);
+    if (!next) return;
     try {
-      const train = await enqueue(queues, 'train', {});
-      log.info({ jobId: ingestJobId, trainJobId: train.id }, 'ingest finished: training requested');
+      const followUp = await enqueue(queues, next, {});
+      log.info({ jobId, kind, followUpJobId: followUp.id }, `${kind} finished: ${next} requested`);
     } catch (error) {
-      // The timetable retrains anyway; a lost request must not fail a finished ingest.
-      log.error({ jobId: ingestJobId, err: error }, 'could not request a training');
+      // The timetable requests it anyway; a lost request must not fail a finished job.
+      log.error({ jobId, kind, err: error }, `could not request a ${next} job`);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Cron } from 'croner';
 import type { Logger } from '../config/logger.js';
+import { followUpOf, runProcessor } from './dispatch.js';
 import { newJobId, queuedStatus } from './ids.js';
 import { cronFor, type Timetable } from './timetable.js';
 import type {
@@ -75,10 +76,14 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
     try {
       // Closed before its turn came: never started.
       controller.signal.throwIfAborted();
-      const result =
-        status.kind === 'ingest'
-          ? await processors.ingest(entry.options, report, controller.signal, job)
-          : await processors.train(report, controller.signal, job);
+      const result = await runProcessor(
+        processors,
+        status.kind,
+        entry.options,
+        report,
+        controller.signal,
+        job,
+      );
       status.result = result ?? null;
       status.state = 'completed';
       log.info({ jobId: status.id, kind: status.kind }, 'job completed');
@@ -91,9 +96,13 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
       active.delete(status.kind);
       forgetOldJobs();
     }
-    if (status.kind === 'ingest' && status.state === 'completed' && !closed) {
-      const train = enqueue('train', {});
-      log.info({ jobId: status.id, trainJobId: train.id }, 'ingest finished: training requested');
+    const next = followUpOf(status.kind);
+    if (next && status.state === 'completed' && !closed) {
+      const followUp = enqueue(next, {});
+      log.info(
+        { jobId: status.id, kind: status.kind, followUpJobId: followUp.id },
+        `${status.kind} finished: ${next} requested`,
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { type Config, ConfigError } from '../config/index.js';
 import { describeDriverError } from '../persistence/index.js';
+import { redisLocation } from './redis-url.js';
 
 /** Redis is part of the environment: like an unreachable database, it stops a command with exit code 2. */
 export class RedisUnavailableError extends Error {
@@ -10,22 +10,6 @@ export class RedisUnavailableError extends Error {
     super(`Cannot reach Redis at ${location} (REDIS_URL): ${reason}`);
     this.name = 'RedisUnavailableError';
   }
-}
-
-/** The scaled shape's commands have no in-process fallback: without REDIS_URL they stop at once. */
-export function requireRedisUrl(config: Config, command: string): string {
-  if (config.REDIS_URL) return config.REDIS_URL;
-  throw new ConfigError(
-    'REDIS_URL',
-    `\`horrorcast ${command}\` needs redis://HOST:PORT (without Redis, jobs and the timetable run inside \`npm start\`)`,
-  );
-}
-
-/** Host, port and database of REDIS_URL without credentials: safe to log and show. */
-export function redisLocation(url: string): string {
-  const parsed = new URL(url);
-  const database = parsed.pathname.replace(/^\/+/, '');
-  return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${database ? `/${database}` : ''}`;
 }
 
 /**

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.js';
-import type { AppContext } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
 import { upsertMovies } from '../../src/persistence/index.js';
+import { createWiring } from '../../src/wiring.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 
@@ -59,8 +59,8 @@ async function startEmbedded(database: TestDatabase, bootstrap: boolean) {
     INGEST_MAX_PAGES_PER_YEAR: '3',
   });
   const logger = createLogger({ level: 'error' }, process.stderr);
-  const context: AppContext = { config, logger, database: database.handle, close: async () => {} };
-  return startServer(context, { embedded: true, bootstrap });
+  const wiring = createWiring({ config, logger, database: database.handle });
+  return startServer(wiring, { embedded: true, bootstrap });
 }
 
 /** Console errors and uncaught exceptions of a page, and whether any dialog (alert) opened. */

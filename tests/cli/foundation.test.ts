@@ -1,6 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { describeEachDialect } from '../helpers/databases.js';
@@ -23,6 +25,30 @@ describe('horrorcast CLI', () => {
       'status',
     ]) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
+  });
+
+  it('prints the version of package.json', async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
+  });
+
+  it('shows help without loading a command or its libraries', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'horrorcast.js');
+    const reporter = join(import.meta.dirname, 'fixtures', 'report-libraries.mjs');
+    for (const args of [['--help'], ['serve', '--help'], ['worker', '--help'], ['--version']]) {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+        '--import',
+        reporter,
+        bin,
+        ...args,
+      ]);
+      expect(stdout).not.toBe('');
+      expect(stderr).toContain('loaded libraries: []');
     }
   });
 

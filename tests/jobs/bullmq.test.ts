@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
 import { type BullmqWorkers, createBullmqJobRunner, startBullmqWorkers } from '../../src/jobs/bullmq.js';
-import type { JobContext, JobProcessors, JobProgress, JobRunner, JobStatus } from '../../src/jobs/types.js';
+import type { JobContext, JobProcessors, JobRunner, JobStatus } from '../../src/jobs/types.js';
 import { describeWithRedis } from '../helpers/redis.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -31,21 +31,14 @@ async function finished(runner: JobRunner, id: string): Promise<JobStatus> {
   );
 }
 
-/** Processors that record their calls; each call waits for `release` unless told otherwise. */
+/** Processors that record their calls; each ingest waits for `release` unless told otherwise. */
 function recordingProcessors() {
   const calls: Array<{ kind: 'ingest' | 'train'; job: JobContext; signal: AbortSignal }> = [];
   const release = deferred();
   const started = { ingest: deferred(), train: deferred() };
-  const reports: Array<(progress: JobProgress) => void> = [];
   let gated = true;
-  async function run(
-    kind: 'ingest' | 'train',
-    report: (p: JobProgress) => void,
-    signal: AbortSignal,
-    job: JobContext,
-  ) {
+  async function run(kind: 'ingest' | 'train', signal: AbortSignal, job: JobContext) {
     calls.push({ kind, job, signal });
-    reports.push(report);
     started[kind].resolve();
     if (!gated || kind === 'train') return { kind, attempt: job.attempt };
     await new Promise<void>((resolve, reject) => {
@@ -56,15 +49,14 @@ function recordingProcessors() {
     return { kind, attempt: job.attempt };
   }
   const processors: JobProcessors = {
-    ingest: (_options, report, signal, job) => run('ingest', report, signal, job),
-    train: (report, signal, job) => run('train', report, signal, job),
+    ingest: (_options, _report, signal, job) => run('ingest', signal, job),
+    train: (_report, signal, job) => run('train', signal, job),
   };
   return {
     processors,
     calls,
     release,
     started,
-    reports,
     ungate() {
       gated = false;
       release.resolve();
@@ -109,19 +101,7 @@ describeWithRedis('BullMQ jobs', (redis) => {
       ),
     );
     const first = await runner.enqueueIngest({ from: 2020, to: 2021 });
-    const again = await runner.enqueueIngest();
-    expect(first.deduplicated).toBe(false);
-    expect(again).toEqual({ id: first.id, deduplicated: true });
     await fake.started.ingest.promise;
-    expect(await runner.enqueueIngest()).toEqual({ id: first.id, deduplicated: true });
-    expect((await runner.queueDepths()).ingest).toEqual({ queued: 0, running: 1, failed: 0 });
-
-    fake.reports[0]({ fraction: 0.25, message: 'year 2020' });
-    await vi.waitFor(async () =>
-      expect((await runner.getJob(first.id))?.progress).toEqual({ fraction: 0.25, message: 'year 2020' }),
-    );
-    expect(await runner.getJob(first.id)).toMatchObject({ id: first.id, kind: 'ingest', state: 'running' });
-
     fake.release.resolve();
     expect(await finished(runner, first.id)).toMatchObject({
       state: 'completed',
@@ -132,10 +112,6 @@ describeWithRedis('BullMQ jobs', (redis) => {
     expect(await finished(runner, train.job.id)).toMatchObject({ kind: 'train', state: 'completed' });
     expect(fake.calls.map((call) => call.kind)).toEqual(['ingest', 'train']);
     expect(fake.calls[0].job).toEqual({ id: first.id, attempt: 1 });
-
-    const next = await runner.enqueueIngest();
-    expect(next.deduplicated).toBe(false);
-    expect(await runner.getJob('ingest-nonexistent')).toBeUndefined();
     await Promise.all(workers.map((worker) => worker.close()));
     await runner.close();
   });
@@ -200,25 +176,5 @@ describeWithRedis('BullMQ jobs', (redis) => {
       await next?.close();
       await runner.close();
     }
-  });
-
-  it('reports a failed job with its error', async () => {
-    const where = connection();
-    const runner = createBullmqJobRunner({ ...where, logger, timetable });
-    const processors: JobProcessors = {
-      ingest: async () => {
-        throw new Error('TMDB rejected the API key');
-      },
-      train: async () => 'trained',
-    };
-    const worker = await startBullmqWorkers({ ...where, logger, processors, ...workerTiming });
-    const { id } = await runner.enqueueIngest();
-    expect(await finished(runner, id)).toMatchObject({ state: 'failed', error: 'TMDB rejected the API key' });
-    // A failed ingest requests no training.
-    const train = new Queue('train', { connection: { url: where.url }, prefix: where.prefix });
-    expect(await train.getJobCountByTypes('waiting', 'active', 'completed')).toBe(0);
-    await train.close();
-    await worker.close();
-    await runner.close();
   });
 });

@@ -1,10 +1,8 @@
-import { Command } from 'commander';
 import { CsvFormatError, type ImportSummary, importCsv } from '../../ingest/index.js';
-import { createContext } from '../context.js';
+import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
-import { action, parseInteger } from '../run.js';
 
-interface ImportCommandOptions {
+export interface ImportCommandOptions {
   json?: boolean;
   minVotes?: number;
   keepUnvoted?: boolean;
@@ -43,36 +41,22 @@ function printSummary(file: string, summary: ImportSummary, minVotes: number): v
   }
 }
 
-export function importCommand(): Command {
-  return new Command('import')
-    .description('import a horror_movies.csv file (TidyTuesday / Kaggle layout)')
-    .argument('<file>', 'the CSV file')
-    .option(
-      '--min-votes <n>',
-      'skip films with fewer votes (default INGEST_MIN_VOTES)',
-      parseInteger('--min-votes', 0, 1_000_000),
-    )
-    .option('--keep-unvoted', 'keep every film, even those nobody voted on (same as --min-votes 0)')
-    .option('--json', 'print one JSON object with the counts and every rejected row')
-    .action(
-      action(async (file: string, options: ImportCommandOptions) => {
-        const context = await createContext();
-        const minVotes = options.keepUnvoted ? 0 : (options.minVotes ?? context.config.INGEST_MIN_VOTES);
-        try {
-          const summary = await importCsv({ database: context.database, logger: context.logger }, file, {
-            minVotes,
-          });
-          if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
-          else printSummary(file, summary, minVotes);
-          return summary.rejected.length > 0 ? 1 : 0;
-        } catch (error) {
-          if (error instanceof CsvFormatError) throw new CommandError(error.message, 1);
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-            throw new CommandError(`${file} does not exist`, 1);
-          throw error;
-        } finally {
-          await context.close();
-        }
-      }),
-    );
+/** `horrorcast import <file>`: exit code 1 when any row was rejected. */
+export async function importAction(file: string, options: ImportCommandOptions): Promise<number> {
+  const wiring = createWiring();
+  const minVotes = options.keepUnvoted ? 0 : (options.minVotes ?? wiring.config.INGEST_MIN_VOTES);
+  try {
+    const summary = await importCsv({ database: await wiring.database(), logger: wiring.logger }, file, {
+      minVotes,
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
+    else printSummary(file, summary, minVotes);
+    return summary.rejected.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CsvFormatError) throw new CommandError(error.message, 1);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CommandError(`${file} does not exist`, 1);
+    throw error;
+  } finally {
+    await wiring.close();
+  }
 }

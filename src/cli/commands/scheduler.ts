@@ -1,11 +1,6 @@
-import { Command } from 'commander';
-import { type Config, loadConfig } from '../../config/index.js';
-import { createBullmqJobRunner } from '../../jobs/bullmq.js';
-import { checkRedis, requireRedisUrl } from '../../jobs/redis.js';
+import type { Config } from '../../config/index.js';
 import { onShutdown } from '../../jobs/shutdown.js';
-import { timetableOf } from '../../jobs/timetable.js';
-import { createAppLogger } from '../context.js';
-import { action } from '../run.js';
+import { createWiring } from '../../wiring.js';
 
 /**
  * Registering is idempotent, so the scheduler repeats it now and then: a Redis that lost its data
@@ -14,37 +9,36 @@ import { action } from '../run.js';
 const REREGISTER_MS = 10 * 60_000;
 
 export interface SchedulerOptions {
-  config: Config;
+  /** Configuration already loaded; otherwise read from the environment. */
+  config?: Config;
   /** Stops the scheduler as SIGTERM does (for callers that run it in-process). */
   stop?: AbortSignal;
 }
 
 /** `horrorcast scheduler`: registers INGEST_SCHEDULE and TRAIN_SCHEDULE as BullMQ job schedulers. */
-export async function runScheduler(options: SchedulerOptions): Promise<void> {
-  const { config } = options;
-  const url = requireRedisUrl(config, 'scheduler');
-  const timetable = timetableOf(config);
-  await checkRedis(url);
-  const logger = createAppLogger(config, 'horrorcast-scheduler');
-  const runner = createBullmqJobRunner({ url, prefix: config.REDIS_PREFIX, logger, timetable });
-  const shutdown = onShutdown(logger, options.stop);
+export async function runScheduler(options: SchedulerOptions = {}): Promise<void> {
+  const wiring = createWiring({ config: options.config, name: 'horrorcast-scheduler' });
+  const { logger } = wiring;
   try {
-    await runner.startSchedule();
-    const timer = setInterval(() => {
-      runner
-        .startSchedule()
-        .catch((error) => logger.error({ err: error }, 'could not register the timetable'));
-    }, REREGISTER_MS);
-    await shutdown.requested;
-    clearInterval(timer);
+    const runner = await wiring.jobQueue('scheduler');
+    const shutdown = onShutdown(logger, options.stop);
+    try {
+      await runner.startSchedule();
+      const timer = setInterval(() => {
+        runner
+          .startSchedule()
+          .catch((error) => logger.error({ err: error }, 'could not register the timetable'));
+      }, REREGISTER_MS);
+      await shutdown.requested;
+      clearInterval(timer);
+    } finally {
+      shutdown.dispose();
+    }
   } finally {
-    shutdown.dispose();
-    await runner.close();
+    await wiring.close();
   }
 }
 
-export function schedulerCommand(): Command {
-  return new Command('scheduler')
-    .description('register the ingest and training timetable in Redis (INGEST_SCHEDULE, TRAIN_SCHEDULE)')
-    .action(action(async () => runScheduler({ config: loadConfig() })));
+export function schedulerAction(): Promise<void> {
+  return runScheduler();
 }

@@ -1,9 +1,6 @@
-import { Command } from 'commander';
 import { type Config, usesDemoData } from '../../config/index.js';
-import { createBullmqJobRunner } from '../../jobs/bullmq.js';
-import { checkRedis, redisLocation } from '../../jobs/redis.js';
-import { timetableOf } from '../../jobs/timetable.js';
-import type { JobKind, QueueDepth } from '../../jobs/types.js';
+import { redisLocation } from '../../jobs/redis-url.js';
+import type { JobKind, JobRunner, QueueDepth } from '../../jobs/types.js';
 import {
   countMovies,
   countRuns,
@@ -14,16 +11,15 @@ import {
   schemaVersion,
   type TrainRun,
 } from '../../persistence/index.js';
-import { type AppContext, createContext } from '../context.js';
-import { action } from '../run.js';
+import { createWiring, type Wiring } from '../../wiring.js';
 
 type JobsStatus =
   | { shape: 'embedded'; detail: string }
   | { shape: 'scaled'; redis: { location: string; reachable: true; queues: Record<JobKind, QueueDepth> } }
   | { shape: 'scaled'; redis: { location: string; reachable: false; error: string } };
 
-async function jobsStatus(context: AppContext): Promise<JobsStatus> {
-  const { config } = context;
+async function jobsStatus(wiring: Wiring): Promise<JobsStatus> {
+  const { config } = wiring;
   if (!config.REDIS_URL) {
     return {
       shape: 'embedded',
@@ -31,22 +27,13 @@ async function jobsStatus(context: AppContext): Promise<JobsStatus> {
     };
   }
   const location = redisLocation(config.REDIS_URL);
+  let runner: JobRunner;
   try {
-    await checkRedis(config.REDIS_URL);
+    runner = await wiring.jobQueue('status');
   } catch (error) {
     return { shape: 'scaled', redis: { location, reachable: false, error: (error as Error).message } };
   }
-  const runner = createBullmqJobRunner({
-    url: config.REDIS_URL,
-    prefix: config.REDIS_PREFIX,
-    logger: context.logger,
-    timetable: timetableOf(config),
-  });
-  try {
-    return { shape: 'scaled', redis: { location, reachable: true, queues: await runner.queueDepths() } };
-  } finally {
-    await runner.close();
-  }
+  return { shape: 'scaled', redis: { location, reachable: true, queues: await runner.queueDepths() } };
 }
 
 function parsedJson(text: string | null): unknown {
@@ -93,9 +80,11 @@ function trainingView(run: TrainRun | undefined) {
   };
 }
 
-export async function collectStatus(context: AppContext) {
-  const { db } = context.database;
-  const version = await schemaVersion(context.database);
+/** What `status` reports; the database is opened without migrating it. */
+export async function collectStatus(wiring: Wiring) {
+  const database = await wiring.database();
+  const { db } = database;
+  const version = await schemaVersion(database);
   const migrated = version.applied > 0;
   const [films, snapshots, runs, lastIngest, lastTraining, jobs] = await Promise.all([
     migrated ? countMovies(db) : 0,
@@ -103,13 +92,13 @@ export async function collectStatus(context: AppContext) {
     migrated ? countRuns(db) : { ingest: 0, train: 0 },
     migrated ? latestIngestRun(db) : undefined,
     migrated ? latestTrainRun(db) : undefined,
-    jobsStatus(context),
+    jobsStatus(wiring),
   ]);
   return {
-    database: { reachable: true, location: context.database.location, dialect: context.database.dialect },
+    database: { reachable: true, location: database.location, dialect: database.dialect },
     schema: version,
     jobs,
-    dataSource: dataSourceOf(context.config),
+    dataSource: dataSourceOf(wiring.config),
     films,
     snapshots,
     runs,
@@ -166,23 +155,15 @@ function render(status: Status): string {
   ].join('\n');
 }
 
-export function statusCommand(): Command {
-  return new Command('status')
-    .description(
-      'database and Redis reachability, schema version, queue depths, last collection and training',
-    )
-    .option('--json', 'print one JSON object')
-    .action(
-      action(async (options: { json?: boolean }) => {
-        const context = await createContext({ migrate: false });
-        try {
-          const status = await collectStatus(context);
-          process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${render(status)}\n`);
-          // Redis down in the scaled shape is an environment problem, as for `worker` and `scheduler`.
-          return status.jobs.shape === 'scaled' && !status.jobs.redis.reachable ? 2 : 0;
-        } finally {
-          await context.close();
-        }
-      }),
-    );
+/** `horrorcast status`: exit code 2 when Redis is configured but does not answer. */
+export async function statusAction(options: { json?: boolean }): Promise<number> {
+  const wiring = createWiring({ migrate: false });
+  try {
+    const status = await collectStatus(wiring);
+    process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${render(status)}\n`);
+    // Redis down in the scaled shape is an environment problem, as for `worker` and `scheduler`.
+    return status.jobs.shape === 'scaled' && !status.jobs.redis.reachable ? 2 : 0;
+  } finally {
+    await wiring.close();
+  }
 }

@@ -1,60 +1,47 @@
-import { Command } from 'commander';
-import { describeEnqueued, enqueueFromCli } from '../../jobs/enqueue.js';
-import { runTraining, TrainingError } from '../../training/index.js';
-import { createContext } from '../context.js';
+import { describeEnqueued } from '../../jobs/enqueue.js';
+import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
-import { action } from '../run.js';
 
-export function trainCommand(): Command {
-  return new Command('train')
-    .description('train the models on the collected films (in a worker thread)')
-    .option(
-      '--json',
-      'print one JSON object with every metric (single split and 5-fold) and seconds per model',
-    )
-    .option('--enqueue', 'queue the training for a worker (REDIS_URL) instead of running it here')
-    .action(
-      action(async (options: { json?: boolean; enqueue?: boolean }) => {
-        const context = await createContext();
-        try {
-          if (options.enqueue) {
-            const queued = await enqueueFromCli(context.config, context.logger, 'train');
-            process.stdout.write(
-              `${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`,
-            );
-            return;
-          }
-          const summary = await runTraining({ db: context.database.db, logger: context.logger });
-          if (options.json) {
-            process.stdout.write(`${JSON.stringify(summary)}\n`);
-            return;
-          }
-          if (summary.status === 'insufficient_data' || !summary.metrics) {
-            process.stdout.write(
-              `run ${summary.runId}: insufficient data (${summary.sampleCount} films, at least 20 needed); collect films first with \`horrorcast ingest\`\n`,
-            );
-            return;
-          }
-          const { metrics, seconds } = summary;
-          const cv = (name: keyof typeof metrics.cv5) =>
-            `${metrics.cv5[name].mean.toFixed(3)} ± ${metrics.cv5[name].std.toFixed(3)}`;
-          const took = (value: number | undefined) => `${(value ?? 0).toFixed(2)} s`;
-          process.stdout.write(
-            `${[
-              `run ${summary.runId} succeeded on ${summary.sampleCount} films in ${summary.durationSeconds.toFixed(1)} s`,
-              `linear popularity     MAE ${metrics.linear.popularity.mae.toFixed(3)}  R² ${metrics.linear.popularity.r2.toFixed(3)}  (5-fold R² ${cv('linear_popularity_r2')})`,
-              `linear vote average   MAE ${metrics.linear.vote_average.mae.toFixed(3)}  R² ${metrics.linear.vote_average.r2.toFixed(3)}  (5-fold R² ${cv('linear_vote_average_r2')})`,
-              `forest popularity     MAE ${metrics.rf_regression.mae.toFixed(3)}  R² ${metrics.rf_regression.r2.toFixed(3)}  (5-fold R² ${cv('rf_regression_r2')})  ${took(seconds?.rf_regression)}`,
-              `forest high rating    accuracy ${metrics.rf_classification.accuracy.toFixed(3)}  AUC ${metrics.rf_classification.auc.toFixed(3)}  (5-fold AUC ${cv('rf_classification_auc')})  ${took(seconds?.rf_classification)}`,
-              `clusters              k ${metrics.clustering.k}  sizes ${metrics.clustering.sizes.join('/')}  PCA ${metrics.clustering.pca_explained.map((v) => `${(v * 100).toFixed(1)}%`).join(' + ')}  ${took(seconds?.clustering)}`,
-            ].join('\n')}\n`,
-          );
-        } catch (error) {
-          if (error instanceof TrainingError) throw new CommandError(error.message, 1);
-          throw error;
-        } finally {
-          await context.close();
-        }
-      }),
+/** `horrorcast train`: a training here, or (`--enqueue`) one handed to the workers. */
+export async function trainAction(options: { json?: boolean; enqueue?: boolean }): Promise<void> {
+  const wiring = createWiring();
+  // Loaded here, not above: `--enqueue` needs neither the models nor their worker thread.
+  const { runTraining, TrainingError } = await import('../../training/index.js');
+  try {
+    if (options.enqueue) {
+      const queued = await (await wiring.jobQueue('train --enqueue')).enqueueTrain();
+      process.stdout.write(`${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`);
+      return;
+    }
+    const summary = await runTraining({ db: (await wiring.database()).db, logger: wiring.logger });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    if (summary.status === 'insufficient_data' || !summary.metrics) {
+      process.stdout.write(
+        `run ${summary.runId}: insufficient data (${summary.sampleCount} films, at least 20 needed); collect films first with \`horrorcast ingest\`\n`,
+      );
+      return;
+    }
+    const { metrics, seconds } = summary;
+    const cv = (name: keyof typeof metrics.cv5) =>
+      `${metrics.cv5[name].mean.toFixed(3)} ± ${metrics.cv5[name].std.toFixed(3)}`;
+    const took = (value: number | undefined) => `${(value ?? 0).toFixed(2)} s`;
+    process.stdout.write(
+      `${[
+        `run ${summary.runId} succeeded on ${summary.sampleCount} films in ${summary.durationSeconds.toFixed(1)} s`,
+        `linear popularity     MAE ${metrics.linear.popularity.mae.toFixed(3)}  R² ${metrics.linear.popularity.r2.toFixed(3)}  (5-fold R² ${cv('linear_popularity_r2')})`,
+        `linear vote average   MAE ${metrics.linear.vote_average.mae.toFixed(3)}  R² ${metrics.linear.vote_average.r2.toFixed(3)}  (5-fold R² ${cv('linear_vote_average_r2')})`,
+        `forest popularity     MAE ${metrics.rf_regression.mae.toFixed(3)}  R² ${metrics.rf_regression.r2.toFixed(3)}  (5-fold R² ${cv('rf_regression_r2')})  ${took(seconds?.rf_regression)}`,
+        `forest high rating    accuracy ${metrics.rf_classification.accuracy.toFixed(3)}  AUC ${metrics.rf_classification.auc.toFixed(3)}  (5-fold AUC ${cv('rf_classification_auc')})  ${took(seconds?.rf_classification)}`,
+        `clusters              k ${metrics.clustering.k}  sizes ${metrics.clustering.sizes.join('/')}  PCA ${metrics.clustering.pca_explained.map((v) => `${(v * 100).toFixed(1)}%`).join(' + ')}  ${took(seconds?.clustering)}`,
+      ].join('\n')}\n`,
     );
+  } catch (error) {
+    if (error instanceof TrainingError) throw new CommandError(error.message, 1);
+    throw error;
+  } finally {
+    await wiring.close();
+  }
 }
