@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { expect, it } from 'vitest';
 import { migrateToLatest, migrationTableName } from '../../src/persistence/index.js';
 import { migrationProvider } from '../../src/persistence/migrations/index.js';

@@ -54,7 +54,8 @@ export async function importAction(file: string, options: ImportCommandOptions):
     return summary.rejected.length > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof CsvFormatError) throw new CommandError(error.message, 1);
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CommandError(`${file} does not exist`, 1);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CommandError(`${file} does not exist`, 1);
     throw error;
   } finally {
     await wiring.close();
