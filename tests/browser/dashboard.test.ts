@@ -8,30 +8,10 @@ import { createLogger } from '../../src/config/logger.js';
 import { upsertMovies } from '../../src/persistence/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
+import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
-const chartIds = [
-  'chart-top-films',
-  'chart-predicted-popularity',
-  'chart-predicted-rating',
-  'chart-feature-importance',
-  'chart-actual-vs-predicted',
-  'chart-confusion-matrix',
-  'chart-roc-curve',
-  'chart-pca-clusters',
-  'chart-cluster-profiles',
-];
-
-/** What the tests read from Chart.js inside the page. */
-interface PageCharts {
-  Chart: {
-    getChart(
-      canvas: Element | null,
-    ): { data: { labels?: unknown[]; datasets: Array<{ data: unknown[] }> } } | undefined;
-  };
-}
-
 const unavailable = browserUnavailable();
 const describeBrowser = unavailable && process.env.CI !== 'true' ? describe.skip : describe;
 if (unavailable) {
@@ -132,16 +112,7 @@ describeBrowser('dashboard in a browser', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
-    await page.waitForFunction(
-      (ids) =>
-        ids.every((id) => {
-          const chart = (globalThis as unknown as Partial<PageCharts>).Chart?.getChart(
-            document.getElementById(id),
-          );
-          return chart?.data.datasets.some((d) => d.data.length > 0);
-        }),
-      chartIds,
-    );
+    await waitForCharts(page);
 
     const points = await page.evaluate(
       (ids) =>
@@ -183,6 +154,35 @@ describeBrowser('dashboard in a browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a tooltip on every chart, with animations on, and again after a refresh', async () => {
+    // Animations on: hovering starts colour and tooltip animations in Chart.js's shared loop.
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      reducedMotion: 'no-preference',
+    });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    for (const id of chartIds) {
+      await hoverChart(page, id);
+      await expect.poll(() => tooltipOpacity(page, id), { message: id }).toBe(1);
+    }
+
+    // The refresh updates the top-10 chart in place; its tooltip must still fade in and out.
+    await page.mouse.move(1, 1);
+    await expect.poll(() => tooltipOpacity(page, 'chart-top-films')).toBeNull();
+    const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/summary'));
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await refreshed;
+    await hoverChart(page, 'chart-top-films');
+    await expect.poll(() => tooltipOpacity(page, 'chart-top-films')).toBe(1);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.locator('[data-view="top-films"]').screenshot({ path: 'test-results/tooltip.png' });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -64,9 +64,10 @@ export function createActualVsPredictedChart(card, Chart) {
       options: {
         plugins: {
           tooltip: {
+            // Only films have a tooltip; on the diagonal alone the item list is empty.
             filter: (item) => item.datasetIndex === 0,
             callbacks: {
-              title: (items) => regression.items[items[0].dataIndex].title,
+              title: (items) => (items.length > 0 ? regression.items[items[0].dataIndex].title : ''),
               label: (item) => `actual ${fixed(item.parsed.x, 1)} · predicted ${fixed(item.parsed.y, 1)}`,
             },
           },

@@ -26,10 +26,7 @@ export function loadChartLibrary() {
   Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
   Chart.defaults.font.size = 12;
   Chart.defaults.maintainAspectRatio = false;
-  // Respect the reader's reduced-motion setting: charts then appear without animating.
-  Chart.defaults.animation = matchMedia('(prefers-reduced-motion: reduce)').matches
-    ? false
-    : { duration: 400 };
+  setAnimationDuration(Chart.defaults, matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
   Chart.defaults.plugins.legend.labels.color = palette.text;
   Chart.defaults.plugins.tooltip.backgroundColor = 'rgba(14, 11, 16, 0.95)';
@@ -37,6 +34,17 @@ export function loadChartLibrary() {
   Chart.defaults.plugins.tooltip.borderWidth = 1;
   Chart.defaults.plugins.tooltip.padding = 10;
   return Chart;
+}
+
+/**
+ * Only the durations change: Chart.js keeps more in its animation defaults (each animated
+ * property's interpolation type, for colours among them), and replacing the whole object loses
+ * that, so the first hover then breaks the animation loop that every chart shares. A duration of 0
+ * (the reader asked for reduced motion) makes charts and tooltips appear at once.
+ */
+function setAnimationDuration(defaults, milliseconds) {
+  defaults.animation.duration = milliseconds;
+  defaults.transitions.active.animation.duration = milliseconds;
 }
 
 /**
