@@ -17,7 +17,7 @@ import type { RunRef } from '../schemas/common.js';
 import type { ModelScores } from '../schemas/metrics.js';
 import type { LinearPrediction } from '../schemas/predictions.js';
 import type { RegressionPredictionsQuery } from '../schemas/regression.js';
-import { parseMetrics, scoresOf } from './metrics.js';
+import { explainedVarianceOf, parseMetrics, scoresOf } from './metrics.js';
 
 export interface LatestModel {
   run: RunRef;
@@ -187,7 +187,13 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
         ]);
         return { total: points.total, items: points.rows, clusters: profiles.length };
       });
-      return answer && { run: answer.model.run, ...answer.result };
+      return (
+        answer && {
+          run: answer.model.run,
+          explained_variance: explainedVarianceOf(answer.model.metrics),
+          ...answer.result,
+        }
+      );
     },
 
     /**
