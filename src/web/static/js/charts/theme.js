@@ -49,11 +49,13 @@ function setAnimationDuration(defaults, milliseconds) {
 
 /**
  * One chart per card, created on first data and updated in place afterwards (no flicker, no leak).
- * `build(data)` returns a full Chart.js configuration.
+ * `build(data)` returns a full Chart.js configuration; `caption(data)`, when given, the text of the
+ * card's `.card-caption` line: what the chart's figures mean for this run.
  */
-export function createChartView(card, Chart, build) {
+export function createChartView(card, Chart, build, caption) {
   const canvas = card.querySelector('canvas');
   const empty = card.querySelector('.card-empty');
+  const captionLine = card.querySelector('.card-caption');
   let chart;
   return {
     update(data, emptyMessage) {
@@ -61,6 +63,10 @@ export function createChartView(card, Chart, build) {
       card.classList.toggle('is-empty', !hasData);
       empty.hidden = hasData;
       empty.textContent = hasData ? '' : emptyMessage;
+      if (captionLine && caption) {
+        captionLine.textContent = hasData ? caption(data) : '';
+        captionLine.hidden = !hasData;
+      }
       if (!hasData) {
         chart?.destroy();
         chart = undefined;
