@@ -31,7 +31,7 @@ export function centralRange(points) {
   return { min: Math.max(0, Math.floor(low / step) * step), max: Math.ceil(high / step) * step };
 }
 
-/** Analysis plot 2: actual vs predicted popularity of the held-out films, with the y = x line. */
+/** Actual vs predicted popularity of the held-out films, with the y = x line. */
 export function createActualVsPredictedChart(card, Chart) {
   return createChartView(card, Chart, (regression) => {
     const points = regression.items.map((p) => ({ x: p.actual_popularity, y: p.predicted_popularity }));

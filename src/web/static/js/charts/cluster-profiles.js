@@ -21,7 +21,7 @@ function signedPercent(share) {
 }
 
 /**
- * Analysis plot 6: how each cluster differs from the average film, one bar per measure. Runtime,
+ * How each cluster differs from the average film, one bar per measure. Runtime,
  * rating, votes and popularity have different units, so each bar is the cluster's average as a
  * difference from the overall average in percent: one axis, and the bars say where the cluster's
  * name comes from. Tooltips give the averages themselves.

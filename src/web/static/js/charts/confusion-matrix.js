@@ -7,7 +7,7 @@ function thresholdCaption(classification) {
 }
 
 /**
- * Analysis plot 3: the four cells of the confusion matrix as bars, real class → predicted class;
+ * The four cells of the confusion matrix as bars, real class → predicted class;
  * green is right, red/orange wrong.
  */
 export function createConfusionMatrixChart(card, Chart) {

@@ -17,7 +17,7 @@ function varianceCaption(explained) {
 }
 
 /**
- * Analysis plot 5: every film on the first two principal components, one colour per cluster.
+ * Every film on the first two principal components, one colour per cluster.
  * `data` is { pca, profiles }: the profiles give the clusters their names.
  */
 export function createPcaClustersChart(card, Chart) {
