@@ -108,7 +108,12 @@ describeEachDialect(
 
     it('GET /api/horror/clustering/pca and /profiles describe the clusters', async () => {
       const pca = await getJson(test.app, '/api/horror/clustering/pca');
-      expect(pca.body).toMatchObject({ clusters: 3, total: films, hint: null });
+      expect(pca.body).toMatchObject({
+        clusters: 3,
+        explained_variance: [0.21, 0.12],
+        total: films,
+        hint: null,
+      });
       expect(pca.body.items[0]).toEqual({ tmdb_id: 1, title: xssTitle, cluster: 0, pc1: -3, pc2: -2 });
       const profiles = await getJson(test.app, '/api/horror/clustering/profiles');
       expect(profiles.body.items.map((p: { cluster: number }) => p.cluster)).toEqual([0, 1, 2]);

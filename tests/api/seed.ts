@@ -18,7 +18,7 @@ export const seededMetrics = {
   linear: { popularity: { mae: 3.4, r2: 0.22 }, vote_average: { mae: 0.75, r2: 0.26 } },
   rf_regression: { mae: 2.6, r2: 0.32 },
   rf_classification: { accuracy: 0.78, auc: 0.85 },
-  clustering: { k: 3 },
+  clustering: { k: 3, pca_explained: [0.21, 0.12] },
   cv5: {
     rf_regression_r2: { mean: 0.34, std: 0.09 },
     rf_regression_mae: { mean: 2.9, std: 0.19 },

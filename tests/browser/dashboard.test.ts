@@ -8,30 +8,10 @@ import { upsertMovies } from '../../src/persistence/index.js';
 import { createWiring } from '../../src/wiring.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
+import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
-const chartIds = [
-  'chart-top-films',
-  'chart-predicted-popularity',
-  'chart-predicted-rating',
-  'chart-feature-importance',
-  'chart-actual-vs-predicted',
-  'chart-confusion-matrix',
-  'chart-roc-curve',
-  'chart-pca-clusters',
-  'chart-cluster-profiles',
-];
-
-/** What the tests read from Chart.js inside the page. */
-interface PageCharts {
-  Chart: {
-    getChart(
-      canvas: Element | null,
-    ): { data: { labels?: unknown[]; datasets: Array<{ data: unknown[] }> } } | undefined;
-  };
-}
-
 const unavailable = browserUnavailable();
 const describeBrowser = unavailable && process.env.CI !== 'true' ? describe.skip : describe;
 if (unavailable) {
@@ -132,16 +112,7 @@ describeBrowser('dashboard in a browser', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
-    await page.waitForFunction(
-      (ids) =>
-        ids.every((id) => {
-          const chart = (globalThis as unknown as Partial<PageCharts>).Chart?.getChart(
-            document.getElementById(id),
-          );
-          return chart?.data.datasets.some((d) => d.data.length > 0);
-        }),
-      chartIds,
-    );
+    await waitForCharts(page);
 
     const points = await page.evaluate(
       (ids) =>
@@ -183,6 +154,140 @@ describeBrowser('dashboard in a browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a tooltip on every chart, with animations on, and again after a refresh', async () => {
+    // Animations on: hovering starts colour and tooltip animations in Chart.js's shared loop.
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      reducedMotion: 'no-preference',
+    });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    for (const id of chartIds) {
+      await hoverChart(page, id);
+      await expect.poll(() => tooltipOpacity(page, id), { message: id }).toBe(1);
+    }
+
+    // The refresh updates the top-10 chart in place; its tooltip must still fade in and out.
+    await page.mouse.move(1, 1);
+    await expect.poll(() => tooltipOpacity(page, 'chart-top-films')).toBeNull();
+    const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/summary'));
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await refreshed;
+    await hoverChart(page, 'chart-top-films');
+    await expect.poll(() => tooltipOpacity(page, 'chart-top-films')).toBe(1);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.locator('[data-view="top-films"]').screenshot({ path: 'test-results/tooltip.png' });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('says what high means, how much variance the PCA keeps, and names the clusters alike everywhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    const classification = await (await page.request.get(`${server.url}/api/horror/classification`)).json();
+    const pca = await (await page.request.get(`${server.url}/api/horror/clustering/pca?limit=1`)).json();
+    const percentOf = (share: number) => `${Math.round(share * 100)}%`;
+
+    const confusionCaption = page.locator('[data-view="confusion-matrix"] .card-caption');
+    expect(await confusionCaption.textContent()).toContain(
+      `above ${classification.result.threshold.toFixed(2)}, the median`,
+    );
+    expect(pca.explained_variance).toHaveLength(2);
+    const [pc1, pc2] = pca.explained_variance as number[];
+    expect(await page.locator('[data-view="pca-clusters"] .card-caption').textContent()).toContain(
+      `keep ${percentOf(pc1 + pc2)} of the films’ spread`,
+    );
+
+    const shown = await page.evaluate(() => {
+      const chart = (id: string) =>
+        (globalThis as unknown as PageCharts).Chart.getChart(document.getElementById(id));
+      const pcaChart = chart('chart-pca-clusters');
+      return {
+        axes: [pcaChart?.options.scales.x.title?.text, pcaChart?.options.scales.y.title?.text],
+        legend: pcaChart?.data.datasets.map((d) => d.label ?? '') ?? [],
+        profiles: (chart('chart-cluster-profiles')?.data.labels ?? []) as string[][],
+      };
+    });
+    expect(shown.axes).toEqual([
+      `PC1 · ${percentOf(pc1)} of the variance`,
+      `PC2 · ${percentOf(pc2)} of the variance`,
+    ]);
+    // "Cluster 1 · few votes, popular (88)" in the legend; ["Cluster 1", "few votes", "popular", "88 films"] on the axis.
+    expect(shown.legend.length).toBeGreaterThan(1);
+    for (const label of shown.legend) expect(label).toMatch(/^Cluster \d+ · [a-z, -]+ \(\d+\)$/);
+    const fromProfiles = shown.profiles.map(
+      (lines) => `${lines[0]} · ${lines.slice(1, -1).join(', ')} (${lines.at(-1)?.replace(' films', '')})`,
+    );
+    expect(fromProfiles).toEqual(shown.legend);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('names a cluster after the averages that set it apart from all films', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    // Overall averages of the three clusters: runtime 100, rating 6, votes 200, popularity 10.
+    const profiles = [
+      [0, 120, 6.6, 100, 10.2],
+      [1, 80, 5.4, 300, 9.8],
+      [2, 100, 6, 200, 10],
+    ].map(([cluster, runtime, rating, votes, popularity]) => ({
+      cluster,
+      film_count: 10,
+      avg_runtime: runtime,
+      avg_vote_average: rating,
+      avg_vote_count: votes,
+      avg_popularity: popularity,
+    }));
+    // A string, so that the test runner leaves the page's own dynamic import alone.
+    const names = await page.evaluate(
+      `import('/js/charts/cluster-names.js').then(({ clusterNames }) => [...clusterNames(${JSON.stringify(profiles)})])`,
+    );
+    expect(names).toEqual([
+      [0, 'long, well-rated, few votes'],
+      [1, 'short, poorly rated, many votes'],
+      [2, 'typical'],
+    ]);
+    await page.close();
+  });
+
+  it('fits a 390 px wide phone: nothing wider than the screen, every table column in view', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    await page.locator('#predictions-table tbody tr').first().waitFor();
+
+    const widths = await page.evaluate(() => {
+      const wrap = document.querySelector('[data-view="predictions-table"] .table-wrap');
+      return {
+        page: document.documentElement.scrollWidth,
+        viewport: document.documentElement.clientWidth,
+        table: wrap?.scrollWidth ?? Number.POSITIVE_INFINITY,
+        tableBox: wrap?.clientWidth ?? 0,
+      };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    // Each film's numbers reflow under its title: no column is hidden behind a horizontal scroll.
+    expect(widths.table).toBeLessThanOrEqual(widths.tableBox);
+    const lastColumn = await page
+      .locator('#predictions-table tbody tr')
+      .first()
+      .locator('td')
+      .last()
+      .boundingBox();
+    expect(lastColumn && lastColumn.x + lastColumn.width).toBeLessThanOrEqual(widths.viewport);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/dashboard-390.png', fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -65,6 +65,14 @@ function classification(document: Document): ClassificationScore | null {
   return Object.values(score).every((v) => v === null) ? null : score;
 }
 
+/** The explained-variance ratio of each principal component the run kept (pc1, pc2), or []. */
+export function explainedVarianceOf(document: Document | null): number[] {
+  const ratios = at(document, ['clustering', 'pca_explained']);
+  return Array.isArray(ratios) && ratios.every((r) => typeof r === 'number' && Number.isFinite(r))
+    ? ratios
+    : [];
+}
+
 export function scoresOf(document: Document | null): ModelScores {
   if (!document) {
     return {

@@ -17,7 +17,7 @@ import type { RunRef } from '../schemas/common.js';
 import type { ModelScores } from '../schemas/metrics.js';
 import type { LinearPrediction } from '../schemas/predictions.js';
 import type { RegressionPredictionsQuery } from '../schemas/regression.js';
-import { parseMetrics, scoresOf } from './metrics.js';
+import { explainedVarianceOf, parseMetrics, scoresOf } from './metrics.js';
 import { cutPage, windowOf } from './pages.js';
 
 export interface LatestModel {
@@ -214,6 +214,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       return (
         answer && {
           run: answer.model.run,
+          explained_variance: explainedVarianceOf(answer.model.metrics),
           ...answer.result,
           items: cutPage(answer.result.items, window, query),
         }

@@ -17,6 +17,9 @@ export const pcaPoint = z.object({
 export const pcaResponse = z.object({
   run: runRef.nullable(),
   clusters: z.number().int().describe('k: how many clusters the run found'),
+  explained_variance: z
+    .array(z.number())
+    .describe('0–1 each: the share of the films’ variance that pc1 and pc2 keep; empty when unknown'),
   total: z.number().int(),
   items: z.array(pcaPoint),
   hint,

@@ -70,7 +70,7 @@ function createDashboard(views) {
     views.actualVsPredicted.update(regression, emptyMessage(regression));
     views.confusionMatrix.update(classification, emptyMessage(classification));
     views.rocCurve.update(classification, emptyMessage(classification));
-    views.pcaClusters.update(pca, emptyMessage(pca));
+    views.pcaClusters.update({ pca, profiles }, emptyMessage(pca));
     views.clusterProfiles.update(profiles, emptyMessage(profiles));
     shownRunId = runId;
   }

@@ -7,7 +7,7 @@ function cell(text, className) {
   return td;
 }
 
-/** Seed view 4: the predictions table. Every value goes in as text: titles are data, never HTML. */
+/** The predictions table. Every value goes in as text: titles are data, never HTML. */
 export function createPredictionsTable(card) {
   const body = card.querySelector('tbody');
   const empty = card.querySelector('.card-empty');

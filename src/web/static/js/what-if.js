@@ -5,7 +5,7 @@ import { fixed, percent } from './format.js';
 const CLUSTER_COLOURS = 6;
 
 /**
- * SPEC §8 what-if: a film that does not exist yet, described in a form and answered by
+ * What if? A film that does not exist yet, described in a form and answered by
  * POST /api/predict with the newest training run's models. Every answer is written as text.
  */
 export function createWhatIf(card) {

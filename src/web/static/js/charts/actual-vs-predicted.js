@@ -31,7 +31,7 @@ export function centralRange(points) {
   return { min: Math.max(0, Math.floor(low / step) * step), max: Math.ceil(high / step) * step };
 }
 
-/** Analysis plot 2: actual vs predicted popularity of the held-out films, with the y = x line. */
+/** Actual vs predicted popularity of the held-out films, with the y = x line. */
 export function createActualVsPredictedChart(card, Chart) {
   return createChartView(card, Chart, (regression) => {
     const points = regression.items.map((p) => ({ x: p.actual_popularity, y: p.predicted_popularity }));
@@ -64,9 +64,10 @@ export function createActualVsPredictedChart(card, Chart) {
       options: {
         plugins: {
           tooltip: {
+            // Only films have a tooltip; on the diagonal alone the item list is empty.
             filter: (item) => item.datasetIndex === 0,
             callbacks: {
-              title: (items) => regression.items[items[0].dataIndex].title,
+              title: (items) => (items.length > 0 ? regression.items[items[0].dataIndex].title : ''),
               label: (item) => `actual ${fixed(item.parsed.x, 1)} · predicted ${fixed(item.parsed.y, 1)}`,
             },
           },

@@ -1,39 +1,49 @@
 import { fixed, integer } from '../format.js';
+import {
+  clusterMeasures,
+  clusterNames,
+  clusterNumber,
+  overallAverages,
+  relativeDifference,
+} from './cluster-names.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
+const measureColours = {
+  avg_runtime: palette.violet,
+  avg_vote_average: palette.teal,
+  avg_vote_count: palette.warn,
+  avg_popularity: palette.accent,
+};
+
+function signedPercent(share) {
+  const rounded = Math.round(share * 100) || 0;
+  return `${rounded > 0 ? '+' : ''}${integer(rounded)}%`;
+}
+
 /**
- * Analysis plot 6: each cluster's averages as grouped bars. Popularity, rating and runtime have
- * different units, so each gets its own y-axis.
+ * How each cluster differs from the average film, one bar per measure. Runtime,
+ * rating, votes and popularity have different units, so each bar is the cluster's average as a
+ * difference from the overall average in percent: one axis, and the bars say where the cluster's
+ * name comes from. Tooltips give the averages themselves.
  */
 export function createClusterProfilesChart(card, Chart) {
   return createChartView(card, Chart, (profiles) => {
     const items = profiles.items;
-    const series = [
-      {
-        label: 'Avg popularity',
-        key: 'avg_popularity',
-        axis: 'popularity',
-        colour: palette.accent,
-        decimals: 1,
-      },
-      { label: 'Avg rating', key: 'avg_vote_average', axis: 'rating', colour: palette.teal, decimals: 2 },
-      {
-        label: 'Avg runtime (min)',
-        key: 'avg_runtime',
-        axis: 'runtime',
-        colour: palette.violet,
-        decimals: 0,
-      },
-    ];
+    const overall = overallAverages(items);
+    const names = clusterNames(items);
     return {
       type: 'bar',
       data: {
-        labels: items.map((p) => [`Cluster ${p.cluster + 1}`, integer(p.film_count)]),
-        datasets: series.map((s) => ({
-          label: s.label,
-          data: items.map((p) => p[s.key]),
-          backgroundColor: s.colour,
-          yAxisID: s.axis,
+        // One word group a line, so that the labels stay narrow on a phone.
+        labels: items.map((p) => [
+          clusterNumber(p.cluster),
+          ...names.get(p.cluster).split(', '),
+          `${integer(p.film_count)} films`,
+        ]),
+        datasets: clusterMeasures.map((measure) => ({
+          label: measure.label,
+          data: items.map((p) => relativeDifference(p, overall, measure.key) * 100),
+          backgroundColor: measureColours[measure.key],
           borderRadius: 3,
         })),
       },
@@ -42,39 +52,24 @@ export function createClusterProfilesChart(card, Chart) {
         plugins: {
           tooltip: {
             callbacks: {
-              label: (item) =>
-                `${item.dataset.label}: ${fixed(item.parsed.y, series[item.datasetIndex].decimals)}`,
-              footer: (tooltipItems) =>
-                `Avg votes: ${integer(items[tooltipItems[0].dataIndex].avg_vote_count)}`,
+              title: (tooltipItems) => {
+                const p = items[tooltipItems[0].dataIndex];
+                return `${clusterNumber(p.cluster)} · ${names.get(p.cluster)} (${integer(p.film_count)} films)`;
+              },
+              label: (item) => {
+                const measure = clusterMeasures[item.datasetIndex];
+                const p = items[item.dataIndex];
+                const average = `${fixed(p[measure.key], measure.decimals)}${measure.unit}`;
+                return `${measure.label}: ${average} (${signedPercent(item.parsed.y / 100)} vs all films)`;
+              },
             },
           },
         },
         scales: {
-          x: {
-            grid: { display: false },
-            ticks: { autoSkip: false, maxRotation: 0 },
-            title: axisTitle('Cluster (films in it)'),
-          },
-          popularity: {
-            position: 'left',
-            beginAtZero: true,
-            title: axisTitle('Popularity'),
-            ticks: { color: palette.accent },
-          },
-          rating: {
-            position: 'right',
-            beginAtZero: true,
-            suggestedMax: 10,
-            title: axisTitle('Rating'),
-            ticks: { color: palette.teal },
-            grid: { drawOnChartArea: false },
-          },
-          runtime: {
-            position: 'right',
-            beginAtZero: true,
-            title: axisTitle('Minutes'),
-            ticks: { color: palette.violet },
-            grid: { drawOnChartArea: false },
+          x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 0, font: { size: 11 } } },
+          y: {
+            title: axisTitle('vs the average film'),
+            ticks: { callback: (value) => signedPercent(value / 100) },
           },
         },
       },

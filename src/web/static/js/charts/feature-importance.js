@@ -1,7 +1,7 @@
 import { percent } from '../format.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
-/** Analysis plot 1: the ten most important features of the random-forest regression. */
+/** The ten most important features of the random-forest regression. */
 export function createFeatureImportanceChart(card, Chart) {
   return createChartView(card, Chart, (features) => {
     const top = features.items.slice(0, 10);

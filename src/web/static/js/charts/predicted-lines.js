@@ -2,14 +2,14 @@ import { fixed, shorten } from '../format.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
 /**
- * Seed views 2 and 3: predicted and actual values of the top-20 films as two lines, one chart for
+ * Predicted and actual values of the top-20 films as two lines, one chart for
  * popularity and one for the vote average.
  */
 function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, decimals }) {
   return createChartView(card, Chart, (predictions) => ({
     type: 'line',
     data: {
-      labels: predictions.items.map((p) => shorten(p.title, 18)),
+      labels: predictions.items.map((p) => p.title),
       datasets: [
         {
           label: 'Predicted',
@@ -41,7 +41,16 @@ function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, de
       },
       scales: {
         x: {
-          ticks: { maxRotation: 60, minRotation: 40, autoSkip: false, font: { size: 10 } },
+          ticks: {
+            maxRotation: 60,
+            minRotation: 40,
+            autoSkip: false,
+            font: { size: 10 },
+            // Twenty titles share the width: shorter ones on a narrow chart leave room for the lines.
+            callback(value) {
+              return shorten(this.getLabelForValue(value), this.chart.width < 500 ? 12 : 18);
+            },
+          },
           grid: { display: false },
         },
         y: { title: axisTitle(axis) },

@@ -1,7 +1,7 @@
 import { fixed } from '../format.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
-/** Analysis plot 4: the ROC curve with the chance diagonal; the legend carries the AUC. */
+/** The ROC curve with the chance diagonal; the legend carries the AUC. */
 export function createRocCurveChart(card, Chart) {
   return createChartView(card, Chart, (classification) => {
     const { roc, auc } = classification.result;

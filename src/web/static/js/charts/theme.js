@@ -26,10 +26,7 @@ export function loadChartLibrary() {
   Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
   Chart.defaults.font.size = 12;
   Chart.defaults.maintainAspectRatio = false;
-  // Respect the reader's reduced-motion setting: charts then appear without animating.
-  Chart.defaults.animation = matchMedia('(prefers-reduced-motion: reduce)').matches
-    ? false
-    : { duration: 400 };
+  setAnimationDuration(Chart.defaults, matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 400);
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
   Chart.defaults.plugins.legend.labels.color = palette.text;
   Chart.defaults.plugins.tooltip.backgroundColor = 'rgba(14, 11, 16, 0.95)';
@@ -40,12 +37,25 @@ export function loadChartLibrary() {
 }
 
 /**
- * One chart per card, created on first data and updated in place afterwards (no flicker, no leak).
- * `build(data)` returns a full Chart.js configuration.
+ * Only the durations change: Chart.js keeps more in its animation defaults (each animated
+ * property's interpolation type, for colours among them), and replacing the whole object loses
+ * that, so the first hover then breaks the animation loop that every chart shares. A duration of 0
+ * (the reader asked for reduced motion) makes charts and tooltips appear at once.
  */
-export function createChartView(card, Chart, build) {
+function setAnimationDuration(defaults, milliseconds) {
+  defaults.animation.duration = milliseconds;
+  defaults.transitions.active.animation.duration = milliseconds;
+}
+
+/**
+ * One chart per card, created on first data and updated in place afterwards (no flicker, no leak).
+ * `build(data)` returns a full Chart.js configuration; `caption(data)`, when given, the text of the
+ * card's `.card-caption` line: what the chart's figures mean for this run.
+ */
+export function createChartView(card, Chart, build, caption) {
   const canvas = card.querySelector('canvas');
   const empty = card.querySelector('.card-empty');
+  const captionLine = card.querySelector('.card-caption');
   let chart;
   return {
     update(data, emptyMessage) {
@@ -53,6 +63,10 @@ export function createChartView(card, Chart, build) {
       card.classList.toggle('is-empty', !hasData);
       empty.hidden = hasData;
       empty.textContent = hasData ? '' : emptyMessage;
+      if (captionLine && caption) {
+        captionLine.textContent = hasData ? caption(data) : '';
+        captionLine.hidden = !hasData;
+      }
       if (!hasData) {
         chart?.destroy();
         chart = undefined;

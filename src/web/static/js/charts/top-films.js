@@ -1,12 +1,17 @@
 import { fixed, shorten } from '../format.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
-/** Seed view 1: the ten most popular films, as horizontal bars so that titles stay readable. */
+/** About how many characters of a title fit a third of a chart this wide, at most 28. */
+function labelLength(chartWidth) {
+  return Math.max(10, Math.min(28, Math.floor(chartWidth / 3 / 7)));
+}
+
+/** The ten most popular films, as horizontal bars so that titles stay readable. */
 export function createTopFilmsChart(card, Chart) {
   return createChartView(card, Chart, (summary) => ({
     type: 'bar',
     data: {
-      labels: summary.items.map((film) => shorten(film.title)),
+      labels: summary.items.map((film) => film.title),
       datasets: [
         {
           label: 'Popularity',
@@ -32,7 +37,15 @@ export function createTopFilmsChart(card, Chart) {
       },
       scales: {
         x: { title: axisTitle('TMDB popularity'), beginAtZero: true },
-        y: { grid: { display: false } },
+        y: {
+          grid: { display: false },
+          // Chart.js gives the title axis at most a third of the chart; longer titles would be cut.
+          ticks: {
+            callback(value) {
+              return shorten(this.getLabelForValue(value), labelLength(this.chart.width));
+            },
+          },
+        },
       },
     },
   }));

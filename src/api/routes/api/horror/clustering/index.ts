@@ -18,7 +18,14 @@ const clusteringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { serv
     async (request) => {
       const answer = await services.models.pca(request.query);
       if (!answer)
-        return { run: null, clusters: 0, total: 0, items: [], hint: await services.hints.noModel() };
+        return {
+          run: null,
+          clusters: 0,
+          explained_variance: [],
+          total: 0,
+          items: [],
+          hint: await services.hints.noModel(),
+        };
       return { ...answer, hint: null };
     },
   );
