@@ -26,6 +26,11 @@ import { fitPca, transformPca } from '../ml/pca.js';
 import { createNumpyRandom } from '../ml/random.js';
 import { fitStandardScaler, type StandardScalerModel, transformStandardScaler } from '../ml/scaler.js';
 import { kFold, stratifiedKFold, stratifiedTrainTestSplit, trainTestSplit } from '../ml/split.js';
+import type {
+  CrossValidatedMetric,
+  RegressionScores,
+  TrainingMetrics,
+} from '../persistence/documents/training-metrics.js';
 import {
   type FilmAttributes,
   featureMatrix,
@@ -34,6 +39,8 @@ import {
   LINEAR_FEATURES,
   linearFeatureRow,
 } from './features.js';
+
+export type { CrossValidatedMetric, RegressionScores, TrainingMetrics };
 
 /** A film as training sees it: its attributes and the two values the models learn. */
 export interface TrainingFilm extends FilmAttributes {
@@ -68,49 +75,6 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   minFilms: 20,
   linearFeatureSet: 'linear',
 };
-
-export interface RegressionScores {
-  readonly mae: number;
-  readonly r2: number;
-}
-
-/**
- * Every figure of a run, laid out like scikit-learn's reference output (`reference/*.json`) so the
- * two can be compared key by key; `cv5` holds the 5-fold mean ± std of every metric.
- */
-export interface TrainingMetrics {
-  readonly n: number;
-  readonly linear: {
-    readonly popularity: RegressionScores;
-    readonly vote_average: RegressionScores;
-    readonly features: string;
-  };
-  readonly rf_regression: RegressionScores & { readonly top_features: string[] };
-  readonly rf_classification: {
-    readonly accuracy: number;
-    readonly auc: number;
-    readonly threshold: number;
-    /** [[TN, FP], [FN, TP]]. */
-    readonly confusion: number[][];
-  };
-  readonly clustering: {
-    readonly k: number;
-    readonly inertia: number;
-    readonly sizes: number[];
-    readonly pca_explained: number[];
-  };
-  readonly cv5: Record<CrossValidatedMetric, MeanStd>;
-}
-
-export type CrossValidatedMetric =
-  | 'rf_regression_r2'
-  | 'rf_regression_mae'
-  | 'rf_classification_auc'
-  | 'rf_classification_accuracy'
-  | 'linear_popularity_r2'
-  | 'linear_popularity_mae'
-  | 'linear_vote_average_r2'
-  | 'linear_vote_average_mae';
 
 /** Wall-clock seconds of each step. */
 export interface TrainingSeconds {

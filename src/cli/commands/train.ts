@@ -24,7 +24,7 @@ export function trainCommand(): Command {
             );
             return;
           }
-          const summary = await runTraining({ db: context.database.db, logger: context.logger });
+          const summary = await runTraining({ stores: context.stores, logger: context.logger });
           if (options.json) {
             process.stdout.write(`${JSON.stringify(summary)}\n`);
             return;
@@ -36,8 +36,10 @@ export function trainCommand(): Command {
             return;
           }
           const { metrics, seconds } = summary;
-          const cv = (name: keyof typeof metrics.cv5) =>
-            `${metrics.cv5[name].mean.toFixed(3)} ± ${metrics.cv5[name].std.toFixed(3)}`;
+          const cv = (name: keyof typeof metrics.cv5) => {
+            const value = metrics.cv5[name];
+            return value ? `${value.mean.toFixed(3)} ± ${value.std.toFixed(3)}` : '—';
+          };
           const took = (value: number | undefined) => `${(value ?? 0).toFixed(2)} s`;
           process.stdout.write(
             `${[
