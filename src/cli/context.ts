@@ -1,12 +1,21 @@
 import { type Config, loadConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../config/logger.js';
-import { checkConnection, type DatabaseHandle, migrateToLatest, openDatabase } from '../persistence/index.js';
+import {
+  checkConnection,
+  createStores,
+  type DatabaseHandle,
+  migrateToLatest,
+  openDatabase,
+  type Stores,
+} from '../persistence/index.js';
 
 /** What every command needs, built once at start-up and passed down: nothing below reaches for globals. */
 export interface AppContext {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
+  /** Every read and write of the data goes through these. */
+  stores: Stores;
   close(): Promise<void>;
 }
 
@@ -43,6 +52,7 @@ export async function createContext(
     config,
     logger,
     database,
+    stores: createStores(database),
     close: () => database.close(),
   };
 }

@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from '../config/logger.js';
-import {
-  type DatabaseHandle,
-  insertSnapshots,
-  type MovieInput,
-  startIngestRun,
-  updateIngestRun,
-  upsertMovies,
-} from '../persistence/index.js';
+import type { MovieInput, Stores } from '../persistence/index.js';
 import { readCsv } from './csv.js';
 import type { IngestFailure } from './types.js';
 
@@ -119,7 +112,7 @@ export class CsvFormatError extends Error {
 }
 
 export interface ImportDeps {
-  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
+  stores: Stores;
   logger: Logger;
   now?: () => Date;
 }
@@ -196,17 +189,15 @@ export async function importCsv(deps: ImportDeps, file: string): Promise<ImportS
     });
   }
 
-  const { db, dialect } = deps.database;
+  const { stores } = deps;
   const startedAt = now().toISOString();
-  const runId = await startIngestRun(db, { source: 'csv', startedAt });
+  const runId = await stores.collectionRuns.start({ source: 'csv', startedAt });
   const failures: IngestFailure[] = rejected.map(({ line, reason }) => ({
     reason: `line ${line}: ${reason}`,
   }));
-  const written = await db.transaction().execute(async (trx) => {
-    const upserted = await upsertMovies(trx, dialect, films, startedAt);
-    const snapshots = await insertSnapshots(
-      trx,
-      dialect,
+  const written = await stores.transaction(async (trx) => {
+    const upserted = await trx.films.upsert(films, startedAt);
+    const snapshots = await trx.films.insertSnapshots(
       films.map((film) => ({
         tmdb_id: film.tmdb_id,
         ingest_run_id: runId,
@@ -216,7 +207,7 @@ export async function importCsv(deps: ImportDeps, file: string): Promise<ImportS
         vote_average: film.vote_average,
       })),
     );
-    await updateIngestRun(trx, runId, {
+    await trx.collectionRuns.update(runId, {
       finished_at: now().toISOString(),
       status: rejected.length ? 'partial' : 'succeeded',
       new_films: upserted.inserted,

@@ -5,7 +5,6 @@ import { type RunningServer, startServer } from '../../src/cli/commands/serve.js
 import type { AppContext } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
-import { upsertMovies } from '../../src/persistence/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 
@@ -59,7 +58,13 @@ async function startEmbedded(database: TestDatabase, bootstrap: boolean) {
     INGEST_MAX_PAGES_PER_YEAR: '3',
   });
   const logger = createLogger({ level: 'error' }, process.stderr);
-  const context: AppContext = { config, logger, database: database.handle, close: async () => {} };
+  const context: AppContext = {
+    config,
+    logger,
+    database: database.handle,
+    stores: database.stores,
+    close: async () => {},
+  };
   return startServer(context, { embedded: true, bootstrap });
 }
 
@@ -85,7 +90,7 @@ describeBrowser('dashboard in a browser', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     // A film whose title is markup, collected like any other: it must show as those characters.
-    await upsertMovies(database.handle.db, 'sqlite', [
+    await database.stores.films.upsert([
       {
         tmdb_id: xssFilmId,
         title: xssTitle,

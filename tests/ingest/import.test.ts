@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
-import { countSnapshots, findMovie, parseGenres } from '../../src/persistence/index.js';
+import { parseGenres } from '../../src/persistence/index.js';
 import { runCli } from '../helpers/cli.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { emptyTables, quietLogger } from './helpers.js';
@@ -74,7 +74,7 @@ function writeCsv(content: string): string {
 }
 
 describeEachDialect('horror_movies.csv import', (database) => {
-  const deps = () => ({ database: database().handle, logger: quietLogger() });
+  const deps = () => ({ stores: database().stores, logger: quietLogger() });
   beforeEach(async () => {
     await emptyTables(database().handle.db);
   });
@@ -84,8 +84,8 @@ describeEachDialect('horror_movies.csv import', (database) => {
     expect(summary.rejected).toEqual(expectedRejections);
     expect(summary).toMatchObject({ rows: 11, imported: 3, newFilms: 3, snapshots: 3 });
 
-    const { db } = database().handle;
-    const orphan = await findMovie(db, 760161);
+    const { films, collectionRuns } = database().stores;
+    const orphan = await films.find(760161);
     expect(orphan).toMatchObject({
       title: 'Orphan: First Kill',
       runtime: 95,
@@ -94,17 +94,17 @@ describeEachDialect('horror_movies.csv import', (database) => {
     });
     expect(parseGenres(orphan!.genres)).toEqual(['Horror', 'Thriller']);
     expect(orphan!.details_fetched_at).toBeNull();
-    const beast = await findMovie(db, 760741);
+    const beast = await films.find(760741);
     expect(beast).toMatchObject({
       title: 'Beast, the "wild" one',
       overview: 'Two lines,\nwith a comma',
       runtime: null,
     });
-    expect(await findMovie(db, 606)).toMatchObject({ release_date: null, genres: null });
-    expect(await countSnapshots(db)).toBe(3);
-    const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(await films.find(606)).toMatchObject({ release_date: null, genres: null });
+    expect(await films.countSnapshots()).toBe(3);
+    const [run] = await collectionRuns.all();
     expect(run).toMatchObject({ source: 'csv', status: 'partial', new_films: 3, failure_count: 8 });
-    expect(JSON.parse(run.failures!)[0].reason).toMatch(/^line 5: id:/);
+    expect(JSON.parse(run?.failures ?? '[]')[0].reason).toMatch(/^line 5: id:/);
   });
 
   it('updates films already known instead of duplicating them', async () => {

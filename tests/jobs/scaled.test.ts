@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
 import { createBullmqJobRunner } from '../../src/jobs/bullmq.js';
 import type { JobRunner, JobStatus } from '../../src/jobs/types.js';
-import { countMovies, countSnapshots } from '../../src/persistence/index.js';
 import { discoverableFilms } from '../../src/tmdb/catalog.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
@@ -123,8 +122,8 @@ describeWithRedis('scaled shape', (redis) => {
         const runs = await db.selectFrom('ingest_runs').selectAll().execute();
         expect(runs).toHaveLength(1);
         expect(runs[0]).toMatchObject({ job_id: first.id, status: 'succeeded' });
-        expect(await countMovies(db)).toBe(expectedFilms(2020, 2021));
-        expect(await countSnapshots(db)).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.countSnapshots()).toBe(expectedFilms(2020, 2021));
 
         // The finished ingest requested one training, which one of the workers ran.
         const trainQueue = new Queue('train', { connection: { url: redis().url }, prefix });
@@ -157,13 +156,13 @@ describeWithRedis('scaled shape', (redis) => {
         // Mid-ingest: some pages are stored, not all.
         await vi.waitFor(
           async () => {
-            if ((await countSnapshots(db)) === 0) throw new Error('nothing stored yet');
+            if ((await database.stores.films.countSnapshots()) === 0) throw new Error('nothing stored yet');
           },
           { timeout: 60_000, interval: 10 },
         );
         doomed.child.kill('SIGKILL');
         await doomed.exited;
-        const storedBeforeKill = await countSnapshots(db);
+        const storedBeforeKill = await database.stores.films.countSnapshots();
         expect(storedBeforeKill).toBeLessThan(expectedFilms(2020, 2021));
         expect(await runner.getJob(id)).toMatchObject({ state: 'running' });
         // Joining the stalled job, not starting another.
@@ -175,7 +174,7 @@ describeWithRedis('scaled shape', (redis) => {
         expect(done).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
 
         const films = expectedFilms(2020, 2021);
-        expect(await countMovies(db)).toBe(films);
+        expect(await database.stores.films.count()).toBe(films);
         const withoutDetails = await db
           .selectFrom('movies')
           .select((eb) => eb.fn.countAll().as('n'))
@@ -219,7 +218,7 @@ describeWithRedis('scaled shape', (redis) => {
         const { id } = await runner.enqueueIngest();
         await vi.waitFor(
           async () => {
-            if ((await countSnapshots(db)) === 0) throw new Error('nothing stored yet');
+            if ((await database.stores.films.countSnapshots()) === 0) throw new Error('nothing stored yet');
           },
           { timeout: 60_000, interval: 10 },
         );
@@ -237,7 +236,7 @@ describeWithRedis('scaled shape', (redis) => {
           state: 'completed',
           result: { status: 'succeeded' },
         });
-        expect(await countMovies(db)).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
         next.child.kill('SIGTERM');
         expect(await next.exited).toBe(0);
       });

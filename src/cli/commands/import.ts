@@ -13,7 +13,7 @@ export function importCommand(): Command {
       action(async (file: string, options: { json?: boolean }) => {
         const context = await createContext();
         try {
-          const summary = await importCsv({ database: context.database, logger: context.logger }, file);
+          const summary = await importCsv({ stores: context.stores, logger: context.logger }, file);
           if (options.json) {
             process.stdout.write(`${JSON.stringify(summary)}\n`);
           } else {

@@ -64,7 +64,7 @@ export function ingestCommand(): Command {
         process.once('SIGTERM', onSignal);
         try {
           const summary = await ingestWithConfig(
-            { config: context.config, logger: context.logger, database: context.database },
+            { config: context.config, logger: context.logger, stores: context.stores },
             {
               fromYear,
               toYear,

@@ -9,8 +9,6 @@ import { createJobProcessors } from '../../jobs/processors.js';
 import { onShutdown } from '../../jobs/shutdown.js';
 import { timetableOf } from '../../jobs/timetable.js';
 import type { JobRunner } from '../../jobs/types.js';
-import { countMovies } from '../../persistence/movies.js';
-import { latestIngestRun, latestSucceededTrainRun } from '../../persistence/runs.js';
 import { type AppContext, createContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { action } from '../run.js';
@@ -43,11 +41,11 @@ export interface RunningServer {
  * after it, instead of leaving the dashboard empty until the timetable fires.
  */
 async function bootstrap(context: AppContext, jobs: InProcessJobRunner): Promise<void> {
-  const { db } = context.database;
+  const { stores } = context;
   const [films, lastIngest, lastTraining] = await Promise.all([
-    countMovies(db),
-    latestIngestRun(db),
-    latestSucceededTrainRun(db),
+    stores.films.count(),
+    stores.collectionRuns.latest(),
+    stores.trainingRuns.latestSucceeded(),
   ]);
   const lastCollected = lastIngest?.finished_at ? Date.parse(lastIngest.finished_at) : 0;
   if (films === 0 || Date.now() - lastCollected > STALE_COLLECTION_MS) {
@@ -74,7 +72,7 @@ export async function startServer(context: AppContext, options: ServeOptions): P
   let inProcess: InProcessJobRunner | undefined;
   if (options.embedded) {
     inProcess = createInProcessJobRunner({
-      processors: createJobProcessors({ config, logger, database: context.database }),
+      processors: createJobProcessors({ config, logger, stores: context.stores }),
       logger,
       timetable: timetableOf(config),
     });

@@ -49,7 +49,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       url,
       prefix: config.REDIS_PREFIX,
       logger,
-      processors: createJobProcessors({ config, logger, database: context.database, rateLimiter }),
+      processors: createJobProcessors({ config, logger, stores: context.stores, rateLimiter }),
       concurrency: options.concurrency,
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
