@@ -18,7 +18,7 @@ describeEachDialect(
     let films: number;
 
     beforeAll(async () => {
-      ({ films } = await seedDatabase(database().handle.db, dialect));
+      ({ films } = await seedDatabase(database().stores));
       test = await buildTestApp(database().handle, { adminToken });
     });
     afterAll(async () => {

@@ -1,15 +1,4 @@
-import type { Kysely } from 'kysely';
-import {
-  classificationResult,
-  clusterPoints,
-  clusterProfiles,
-  featureImportances,
-  linearPredictionOf,
-  regressionPredictions,
-  topLinearPredictions,
-} from '../../persistence/analysis.js';
-import { latestSucceededTrainRun } from '../../persistence/runs.js';
-import type { Database } from '../../persistence/schema.js';
+import type { TrainingMetrics, TrainingRunsStore } from '../../persistence/index.js';
 import { type FilmAttributes, loadTrainedModels, predictWhatIf } from '../../training/index.js';
 import type { ClassificationResult } from '../schemas/classification.js';
 import type { PcaQuery } from '../schemas/clustering.js';
@@ -17,11 +6,11 @@ import type { RunRef } from '../schemas/common.js';
 import type { ModelScores } from '../schemas/metrics.js';
 import type { LinearPrediction } from '../schemas/predictions.js';
 import type { RegressionPredictionsQuery } from '../schemas/regression.js';
-import { parseMetrics, scoresOf } from './metrics.js';
+import { scoresOf } from './scores.js';
 
 export interface LatestModel {
   run: RunRef;
-  metrics: Record<string, unknown> | null;
+  metrics: TrainingMetrics | null;
   scores: ModelScores;
 }
 
@@ -34,7 +23,7 @@ export interface ModelResultsOptions {
   freshnessMs?: number;
 }
 
-export type ModelResultsRepository = ReturnType<typeof createModelResultsRepository>;
+export type ModelResultsService = ReturnType<typeof createModelResultsService>;
 
 /** Distinct query strings per run are few (the dashboard asks the same ones); the cap bounds abuse. */
 const MAX_CACHED_ANSWERS = 64;
@@ -63,7 +52,8 @@ function toLinear(row: LinearPrediction & { model_name?: string }): LinearPredic
   };
 }
 
-export function createModelResultsRepository(db: Kysely<Database>, options: ModelResultsOptions = {}) {
+/** The newest successful run's results, as the API shows them; answers are cached per run. */
+export function createModelResultsService(runs: TrainingRunsStore, options: ModelResultsOptions = {}) {
   const freshnessMs = options.freshnessMs ?? 1000;
   let latest: { checkedAt: number; model: Promise<LatestModel | null> } | undefined;
   let answersRunId: number | undefined;
@@ -72,9 +62,9 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
   function latestModel(): Promise<LatestModel | null> {
     const now = Date.now();
     if (!latest || now - latest.checkedAt >= freshnessMs) {
-      const model = latestSucceededTrainRun(db).then((run) => {
+      const model = runs.latestSucceeded().then((run) => {
         if (!run) return null;
-        const metrics = parseMetrics(run.metrics);
+        const { metrics } = run;
         return {
           run: {
             id: run.id,
@@ -123,7 +113,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
 
     async predictions(limit: number) {
       const answer = await forLatest(`predictions:${limit}`, async (model) =>
-        (await topLinearPredictions(db, model.run.id, limit)).map(toLinear),
+        (await runs.topLinearPredictions(model.run.id, limit)).map(toLinear),
       );
       return answer && { run: answer.model.run, scores: answer.model.scores, items: answer.result };
     },
@@ -131,13 +121,13 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     async predictionOf(tmdbId: number): Promise<LinearPrediction | null> {
       const model = await latestModel();
       if (!model) return null;
-      const row = await linearPredictionOf(db, model.run.id, tmdbId);
+      const row = await runs.linearPredictionOf(model.run.id, tmdbId);
       return row ? toLinear(row) : null;
     },
 
     async features(limit: number) {
       const answer = await forLatest(`features:${limit}`, (model) =>
-        featureImportances(db, model.run.id, limit),
+        runs.featureImportances(model.run.id, limit),
       );
       return answer && { run: answer.model.run, items: answer.result };
     },
@@ -146,7 +136,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       const answer = await forLatest(
         `regression:${query.set}:${query.limit}:${query.offset}`,
         async (model) => {
-          const { total, rows } = await regressionPredictions(db, model.run.id, query);
+          const { total, rows } = await runs.regressionPredictions(model.run.id, query);
           return { total, items: rows.map((r) => ({ ...r, in_test_set: r.in_test_set === 1 })) };
         },
       );
@@ -157,7 +147,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       const answer = await forLatest(
         'classification',
         async (model): Promise<ClassificationResult | null> => {
-          const row = await classificationResult(db, model.run.id);
+          const row = await runs.classificationResult(model.run.id);
           if (!row) return null;
           const scores = model.scores.rf_classification;
           return {
@@ -182,8 +172,8 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     async pca(query: PcaQuery) {
       const answer = await forLatest(`pca:${query.limit}:${query.offset}`, async (model) => {
         const [points, profiles] = await Promise.all([
-          clusterPoints(db, model.run.id, query),
-          clusterProfiles(db, model.run.id),
+          runs.clusterPoints(model.run.id, query),
+          runs.clusterProfiles(model.run.id),
         ]);
         return { total: points.total, items: points.rows, clusters: profiles.length };
       });
@@ -191,12 +181,12 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     /**
-     * What the newest run's stored models make of a film that need not exist (SPEC §8). The models
+     * What the newest run's stored models make of a film that need not exist. The models
      * are read and parsed once per run and kept with the run's other answers; `prediction` is null
      * when that run stored no models.
      */
     async whatIf(film: FilmAttributes) {
-      const answer = await forLatest('trained-models', (model) => loadTrainedModels(db, model.run.id));
+      const answer = await forLatest('trained-models', (model) => loadTrainedModels(runs, model.run.id));
       return (
         answer && {
           run: answer.model.run,
@@ -206,7 +196,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     async profiles() {
-      const answer = await forLatest('profiles', (model) => clusterProfiles(db, model.run.id));
+      const answer = await forLatest('profiles', (model) => runs.clusterProfiles(model.run.id));
       return answer && { run: answer.model.run, items: answer.result };
     },
   };
