@@ -68,7 +68,7 @@ describe('horrorcast CLI', () => {
       schema: { current: '0001-initial-schema', pending: [] },
       films: 0,
       runs: { ingest: 0, train: 0 },
-      dataSource: 'demo',
+      data_source: 'demo',
     });
   });
 });

@@ -4,16 +4,7 @@ import { createBullmqJobRunner } from '../../jobs/bullmq.js';
 import { checkRedis, redisLocation } from '../../jobs/redis.js';
 import { timetableOf } from '../../jobs/timetable.js';
 import type { JobKind, QueueDepth } from '../../jobs/types.js';
-import {
-  countMovies,
-  countRuns,
-  countSnapshots,
-  type IngestRun,
-  latestIngestRun,
-  latestTrainRun,
-  schemaVersion,
-  type TrainRun,
-} from '../../persistence/index.js';
+import { type IngestRun, schemaVersion, type TrainRunRecord } from '../../persistence/index.js';
 import { type AppContext, createContext } from '../context.js';
 import { action } from '../run.js';
 
@@ -49,70 +40,62 @@ async function jobsStatus(context: AppContext): Promise<JobsStatus> {
   }
 }
 
-function parsedJson(text: string | null): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 function ingestView(run: IngestRun | undefined) {
   if (!run) return null;
   return {
     id: run.id,
     status: run.status,
     source: run.source,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
     years: run.year_from === null ? null : { from: run.year_from, to: run.year_to },
     pages: run.pages,
-    apiCalls: run.api_calls,
-    newFilms: run.new_films,
-    updatedFilms: run.updated_films,
+    api_calls: run.api_calls,
+    new_films: run.new_films,
+    updated_films: run.updated_films,
     snapshots: run.snapshots,
-    failures: run.failure_count,
+    failure_count: run.failure_count,
     error: run.error,
   };
 }
 
-function trainingView(run: TrainRun | undefined) {
+function trainingView(run: TrainRunRecord | undefined) {
   if (!run) return null;
   return {
     id: run.id,
     status: run.status,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
-    samples: run.sample_count,
-    seconds: run.duration_seconds,
-    metrics: parsedJson(run.metrics),
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    sample_count: run.sample_count,
+    duration_seconds: run.duration_seconds,
+    metrics: run.metrics,
     error: run.error,
   };
 }
 
 export async function collectStatus(context: AppContext) {
-  const { db } = context.database;
+  const { films: filmStore, collectionRuns, trainingRuns } = context.stores;
   const version = await schemaVersion(context.database);
   const migrated = version.applied > 0;
-  const [films, snapshots, runs, lastIngest, lastTraining, jobs] = await Promise.all([
-    migrated ? countMovies(db) : 0,
-    migrated ? countSnapshots(db) : 0,
-    migrated ? countRuns(db) : { ingest: 0, train: 0 },
-    migrated ? latestIngestRun(db) : undefined,
-    migrated ? latestTrainRun(db) : undefined,
+  const [films, snapshots, ingestRuns, trainRuns, lastIngest, lastTraining, jobs] = await Promise.all([
+    migrated ? filmStore.count() : 0,
+    migrated ? filmStore.countSnapshots() : 0,
+    migrated ? collectionRuns.count() : 0,
+    migrated ? trainingRuns.count() : 0,
+    migrated ? collectionRuns.latest() : undefined,
+    migrated ? trainingRuns.latest() : undefined,
     jobsStatus(context),
   ]);
   return {
     database: { reachable: true, location: context.database.location, dialect: context.database.dialect },
     schema: version,
     jobs,
-    dataSource: dataSourceOf(context.config),
+    data_source: dataSourceOf(context.config),
     films,
     snapshots,
-    runs,
-    lastIngest: ingestView(lastIngest),
-    lastTraining: trainingView(lastTraining),
+    runs: { ingest: ingestRuns, train: trainRuns },
+    last_collection: ingestView(lastIngest),
+    last_training: trainingView(lastTraining),
   };
 }
 
@@ -122,17 +105,13 @@ function dataSourceOf(config: Config): 'demo' | 'tmdb' {
 
 type Status = Awaited<ReturnType<typeof collectStatus>>;
 
-const number = (value: unknown) => (typeof value === 'number' ? value.toFixed(3) : '—');
+const number = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(3));
 
-function describeTraining(training: NonNullable<Status['lastTraining']>): string {
-  const head = `${training.status} at ${training.startedAt} on ${training.samples} films`;
-  const metrics = training.metrics as {
-    rf_regression?: { r2?: number; mae?: number };
-    rf_classification?: { auc?: number; accuracy?: number };
-    cv5?: { rf_regression_r2?: { mean: number }; rf_classification_auc?: { mean: number } };
-  } | null;
-  if (!metrics?.rf_regression) return training.error ? `${head}: ${training.error}` : head;
-  return `${head}; forest R² ${number(metrics.rf_regression.r2)} (5-fold ${number(metrics.cv5?.rf_regression_r2?.mean)}), classifier AUC ${number(metrics.rf_classification?.auc)} (5-fold ${number(metrics.cv5?.rf_classification_auc?.mean)})`;
+function describeTraining(training: NonNullable<Status['last_training']>): string {
+  const head = `${training.status} at ${training.started_at} on ${training.sample_count} films`;
+  const { metrics } = training;
+  if (!metrics) return training.error ? `${head}: ${training.error}` : head;
+  return `${head}; forest R² ${number(metrics.rf_regression.r2)} (5-fold ${number(metrics.cv5.rf_regression_r2?.mean)}), classifier AUC ${number(metrics.rf_classification.auc)} (5-fold ${number(metrics.cv5.rf_classification_auc?.mean)})`;
 }
 
 function describeJobs(jobs: JobsStatus): string {
@@ -143,17 +122,17 @@ function describeJobs(jobs: JobsStatus): string {
 }
 
 function render(status: Status): string {
-  const { schema, lastIngest, lastTraining } = status;
+  const { schema, last_collection: lastIngest, last_training: lastTraining } = status;
   return [
     `database     ${status.database.location} (reachable)`,
     `schema       ${schema.current ?? 'empty'}${schema.pending.length ? `, ${schema.pending.length} pending (run \`horrorcast migrate\`)` : ''}`,
     `jobs         ${describeJobs(status.jobs)}`,
-    `data source  ${status.dataSource === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
+    `data source  ${status.data_source === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
     `films        ${status.films} (${status.snapshots} snapshots)`,
     `runs         ${status.runs.ingest} collections, ${status.runs.train} trainings`,
     `last ingest  ${
       lastIngest
-        ? `${lastIngest.status} at ${lastIngest.startedAt}: ${lastIngest.newFilms} new, ${lastIngest.updatedFilms} updated, ${lastIngest.snapshots} snapshots, ${lastIngest.apiCalls} API calls, ${lastIngest.failures} failures${lastIngest.error ? ` (${lastIngest.error})` : ''}`
+        ? `${lastIngest.status} at ${lastIngest.started_at}: ${lastIngest.new_films} new, ${lastIngest.updated_films} updated, ${lastIngest.snapshots} snapshots, ${lastIngest.api_calls} API calls, ${lastIngest.failure_count} failures${lastIngest.error ? ` (${lastIngest.error})` : ''}`
         : 'never'
     }`,
     `last train   ${lastTraining ? describeTraining(lastTraining) : 'never'}`,
