@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loseFilmsTable } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { seedDatabase, seededMetrics, xssTitle } from './seed.js';
@@ -391,7 +392,7 @@ describe('API error handler', () => {
     const { createTestDatabase } = await import('../helpers/databases.js');
     const database = await createTestDatabase('sqlite');
     const test = await buildTestApp(database.handle);
-    await database.handle.db.schema.alterTable('movies').renameTo('movies_gone').execute();
+    await loseFilmsTable(database.handle);
     try {
       const response = await test.app.inject({ method: 'GET', url: '/api/summary' });
       expect(response.statusCode).toBe(500);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadTrainedModels, predictWhatIf } from '../../src/training/predict.js';
 import { runTraining } from '../../src/training/run.js';
+import { deleteStoredModels } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { seedDatabase } from './seed.js';
@@ -132,10 +133,9 @@ describeEachDialect('POST /api/predict (what-if)', (database) => {
   });
 
   it('keeps the loaded models per run: the same run answers from memory, a new run is read afresh', async () => {
-    const { db } = database().handle;
     const first = (await predict(film)).json();
     // The stored models are gone, yet the run's models are still in memory.
-    await db.deleteFrom('model_artifacts').where('train_run_id', '=', first.run.id).execute();
+    await deleteStoredModels(database().handle, first.run.id);
     const cached = await predict(film);
     expect(cached.statusCode).toBe(200);
     expect(cached.json()).toEqual(first);

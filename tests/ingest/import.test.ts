@@ -5,8 +5,9 @@ import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
 import { parseGenres } from '../../src/persistence/index.js';
 import { runCli } from '../helpers/cli.js';
+import { emptyCollectionTables } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { emptyTables, quietLogger } from './helpers.js';
+import { quietLogger } from './helpers.js';
 
 const header = HORROR_MOVIES_COLUMNS.join(',');
 const row = (values: Partial<Record<(typeof HORROR_MOVIES_COLUMNS)[number], string>>) => {
@@ -76,7 +77,7 @@ function writeCsv(content: string): string {
 describeEachDialect('horror_movies.csv import', (database) => {
   const deps = () => ({ stores: database().stores, logger: quietLogger() });
   beforeEach(async () => {
-    await emptyTables(database().handle.db);
+    await emptyCollectionTables(database().handle);
   });
 
   it('imports the good rows and reports each bad one with its line number and reason', async () => {

@@ -6,17 +6,9 @@ import type { TmdbClient } from '../../src/tmdb/client.js';
 import { TmdbAuthError } from '../../src/tmdb/errors.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
 import { TokenBucketRateLimiter } from '../../src/tmdb/rate-limiter.js';
+import { emptyCollectionTables, mostSnapshotsOfOneFilmInOneRun } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import {
-  emptyTables,
-  expectedFilms,
-  KEY,
-  mostSnapshotsOfOneFilmInOneRun,
-  quietLogger,
-  smallCatalog,
-  tmdbFor,
-  YEARS,
-} from './helpers.js';
+import { expectedFilms, KEY, quietLogger, smallCatalog, tmdbFor, YEARS } from './helpers.js';
 
 const catalog = smallCatalog();
 const expected = expectedFilms(catalog);
@@ -36,7 +28,6 @@ afterAll(async () => {
 });
 
 describeEachDialect('collection run', (database) => {
-  const db = () => database().handle.db;
   const stores = () => database().stores;
   const deps = (tmdb: TmdbClient = tmdbFor(mock), now?: () => Date) => ({
     stores: stores(),
@@ -51,7 +42,7 @@ describeEachDialect('collection run', (database) => {
   };
 
   beforeEach(async () => {
-    await emptyTables(db());
+    await emptyCollectionTables(database().handle);
     mock.update({ faults: { rate: 0 }, inject: undefined });
     mock.resetStats();
   });
@@ -83,7 +74,7 @@ describeEachDialect('collection run', (database) => {
       expect(row.details_fetched_at).not.toBeNull();
     }
     expect(await stores().films.countSnapshots()).toBe(expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
 
     expect(await run(summary.runId)).toMatchObject({
       status: 'succeeded',
@@ -111,7 +102,7 @@ describeEachDialect('collection run', (database) => {
     expect(second.apiCalls).toBe(second.pages);
     expect(await stores().films.count()).toBe(expected.length);
     expect(await stores().films.countSnapshots()).toBe(2 * expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
   });
 
   it('fetches details again once they are more than a week old', async () => {
@@ -268,6 +259,6 @@ describeEachDialect('collection run', (database) => {
     expect(runs[0]).toMatchObject({ status: 'succeeded', error: null, snapshots: expected.length });
     expect(await stores().films.count()).toBe(expected.length);
     expect(await stores().films.countSnapshots()).toBe(expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
   });
 });

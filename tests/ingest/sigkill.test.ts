@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runIngest } from '../../src/ingest/index.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
+import { mostSnapshotsOfOneFilmInOneRun } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import {
-  expectedFilms,
-  KEY,
-  mostSnapshotsOfOneFilmInOneRun,
-  quietLogger,
-  smallCatalog,
-  tmdbFor,
-  YEARS,
-} from './helpers.js';
+import { expectedFilms, KEY, quietLogger, smallCatalog, tmdbFor, YEARS } from './helpers.js';
 
 const catalog = smallCatalog(23);
 const expected = expectedFilms(catalog);
@@ -32,7 +25,6 @@ function exited(process: ChildProcess): Promise<NodeJS.Signals | number | null> 
 
 describeEachDialect('collection killed with SIGKILL', (database) => {
   it('leaves whole pages behind, and the next run completes the work without duplicates', async () => {
-    const { db } = database().handle;
     const { films, collectionRuns } = database().stores;
     const ingest = spawn(process.execPath, ['--import', 'tsx', child], {
       env: {
@@ -86,7 +78,7 @@ describeEachDialect('collection killed with SIGKILL', (database) => {
     const collected = await films.all();
     expect(collected.map((r) => r.tmdb_id).sort()).toEqual(expected.map((f) => f.id).sort());
     expect(collected.filter((film) => film.details_fetched_at === null)).toEqual([]);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db)).toBe(1);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
     const runs = await collectionRuns.all();
     expect(runs[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
     expect(runs[1]).toMatchObject({ status: 'succeeded' });
