@@ -17,14 +17,11 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/config/logger.js';
 import type { InProcessJobRunner } from '../src/jobs/in-process.js';
 import {
-  type DatabaseHandle,
-  insertSnapshots,
+  createStores,
   type MovieInput,
   migrateToLatest,
   openDatabase,
-  startIngestRun,
-  updateIngestRun,
-  upsertMovies,
+  type Stores,
 } from '../src/persistence/index.js';
 import { createWiring } from '../src/wiring.js';
 import { replaceSection } from './report.js';
@@ -76,19 +73,17 @@ function catalogue(count: number): MovieInput[] {
   });
 }
 
-async function seed(handle: DatabaseHandle): Promise<void> {
+async function seed(stores: Stores): Promise<void> {
   const movies = catalogue(films);
   for (let s = 0; s < snapshotsPerFilm; s++) {
     const day = new Date(Date.UTC(2026, 0, 1 + s)).toISOString();
-    const runId = await startIngestRun(handle.db, { source: 'demo', startedAt: day });
+    const runId = await stores.collectionRuns.start({ source: 'demo', startedAt: day });
     const drift = movies.map((m) => ({
       ...m,
       popularity: m.popularity * (0.9 + (0.2 * ((s * 7 + m.tmdb_id) % 11)) / 10),
     }));
-    await upsertMovies(handle.db, handle.dialect, drift, day);
-    await insertSnapshots(
-      handle.db,
-      handle.dialect,
+    await stores.films.upsert(drift, day);
+    await stores.films.insertSnapshots(
       drift.map((m) => ({
         tmdb_id: m.tmdb_id,
         ingest_run_id: runId,
@@ -98,7 +93,7 @@ async function seed(handle: DatabaseHandle): Promise<void> {
         vote_average: m.vote_average,
       })),
     );
-    await updateIngestRun(handle.db, runId, {
+    await stores.collectionRuns.update(runId, {
       status: 'succeeded',
       finished_at: day,
       new_films: s === 0 ? films : 0,
@@ -152,11 +147,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'horrorcast-bench-api-'));
   const url = `sqlite:${join(dir, 'bench.db')}`;
   const handle = openDatabase(url);
+  const stores = createStores(handle);
   let server: RunningServer | undefined;
   try {
     await migrateToLatest(handle);
     let t = performance.now();
-    await seed(handle);
+    await seed(stores);
     const seedSeconds = (performance.now() - t) / 1000;
     console.log(`seeded ${films} films × ${snapshotsPerFilm} snapshots in ${seedSeconds.toFixed(1)} s`);
 

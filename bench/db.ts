@@ -4,12 +4,7 @@
  * Targets (issue 2): under 2 s on SQLite, under 5 s on MariaDB.
  */
 import { performance } from 'node:perf_hooks';
-import {
-  type DialectName,
-  insertSnapshots,
-  type MovieInput,
-  upsertMovies,
-} from '../src/persistence/index.js';
+import type { DialectName, MovieInput } from '../src/persistence/index.js';
 import { createTestDatabase } from '../tests/helpers/databases.js';
 import { replaceSection } from './report.js';
 
@@ -37,20 +32,18 @@ function syntheticFilms(count: number, version: number): MovieInput[] {
 
 async function measure(dialect: DialectName) {
   const database = await createTestDatabase(dialect);
-  const { db } = database.handle;
+  const { films: store } = database.stores;
   try {
     let t = performance.now();
-    await upsertMovies(db, dialect, syntheticFilms(films, 0));
+    await store.upsert(syntheticFilms(films, 0));
     const insertSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    const result = await upsertMovies(db, dialect, syntheticFilms(films, 1));
+    const result = await store.upsert(syntheticFilms(films, 1));
     const updateSeconds = (performance.now() - t) / 1000;
     if (result.updated !== films) throw new Error(`expected ${films} updates, got ${result.updated}`);
     const ts = new Date().toISOString();
     t = performance.now();
-    const written = await insertSnapshots(
-      db,
-      dialect,
+    const written = await store.insertSnapshots(
       syntheticFilms(films, 1).map((f) => ({
         tmdb_id: f.tmdb_id,
         ingest_run_id: null,

@@ -97,7 +97,7 @@ async function measure(rows: number, dir: string): Promise<Measurement> {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const { result: summary, peak } = await withPeakRss(() =>
-      importCsv({ database: database.handle, logger }, path, { minVotes: 0 }),
+      importCsv({ stores: database.stores, logger }, path, { minVotes: 0 }),
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);

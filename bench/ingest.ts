@@ -108,24 +108,18 @@ async function measure(source: Catalogue, dialect: DialectName, faultRate: numbe
     });
     const started = performance.now();
     const summary = await runIngest(
-      { database: database.handle, tmdb, logger },
+      { stores: database.stores, tmdb, logger },
       { ...source.years, maxPagesPerYear: 20, minVotes: 10 },
     );
     const seconds = (performance.now() - started) / 1000;
-    const { db } = database.handle;
-    const complete = await db
-      .selectFrom('movies')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('runtime', 'is not', null)
-      .where('genres', 'is not', null)
-      .executeTakeFirstOrThrow();
+    const complete = await database.stores.films.countWithDetails();
     return {
       catalogue: source,
       load,
       dialect,
       faults: faultRate,
       films: source.expected,
-      stored: Number(complete.n),
+      stored: complete,
       snapshots: summary.snapshots,
       apiCalls: summary.apiCalls,
       seconds,

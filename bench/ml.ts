@@ -243,7 +243,11 @@ async function main(): Promise<void> {
   if (JSON.stringify(parallel[0].metrics) !== JSON.stringify(ours)) {
     throw new Error('worker threads gave other metrics than the calling thread');
   }
-  const cv = (name: string) => ours.cv5[name as keyof typeof ours.cv5];
+  const cv = (name: string) => {
+    const value = ours.cv5[name as keyof typeof ours.cv5];
+    if (!value) throw new Error(`training computed no cv5 ${name}`);
+    return value;
+  };
   const quality: string[][] = [];
   const check = (name: string, mine: number, theirs: number, target: string, pass: boolean | null) =>
     quality.push([

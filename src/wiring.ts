@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './config/logger.js';
 import type { BullmqWorkers } from './jobs/bullmq.js';
 import type { InProcessJobRunner } from './jobs/in-process.js';
 import type { JobRunner } from './jobs/types.js';
-import type { DatabaseHandle } from './persistence/index.js';
+import type { DatabaseHandle, Stores } from './persistence/index.js';
 import type { RateLimiter } from './tmdb/rate-limiter.js';
 
 export interface WiringOptions {
@@ -44,6 +44,8 @@ export interface Wiring {
   readonly logger: Logger;
   /** Opened, checked to answer and (unless `migrate: false`) migrated to the latest schema. */
   database(): Promise<DatabaseHandle>;
+  /** The stores over that database: every read and write of the data goes through them. */
+  stores(): Promise<Stores>;
   /** The embedded shape's runner: jobs run in this process (no shared TMDB budget). */
   inProcessJobs(): Promise<InProcessJobRunner>;
   /**
@@ -99,10 +101,10 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     return handle;
   });
 
-  // STORES: src/persistence is gaining `createStores(database)` (one store per aggregate). Build
-  // them here as a `stores` piece from `database()`, and hand them to `webApp` and the job
-  // processors in place of the handle, once it lands. Until then src/api/app.ts builds its
-  // repositories from the database it is given.
+  const stores = lazy(async () => {
+    const { createStores } = await import('./persistence/index.js');
+    return createStores(await database());
+  });
 
   const inProcessJobs = lazy(async () => {
     const [{ createInProcessJobRunner }, { createJobProcessors }, { timetableOf }] = await Promise.all([
@@ -111,7 +113,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       import('./jobs/timetable.js'),
     ]);
     const runner = createInProcessJobRunner({
-      processors: createJobProcessors({ config, logger, database: await database() }),
+      processors: createJobProcessors({ config, logger, stores: await stores() }),
       logger,
       timetable: timetableOf(config),
     });
@@ -167,7 +169,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
 
   const jobWorkers = lazy(async (workerOptions: JobWorkerOptions = {}) => {
     const url = await reachableRedis('worker');
-    const handle = await database();
+    const workerStores = await stores();
     const rateLimiter = await sharedTmdbBudget(url, workerOptions.rateLimitKey);
     const [{ startBullmqWorkers }, { createJobProcessors }] = await Promise.all([
       import('./jobs/bullmq.js'),
@@ -177,7 +179,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       url,
       prefix: config.REDIS_PREFIX,
       logger,
-      processors: createJobProcessors({ config, logger, database: handle, rateLimiter }),
+      processors: createJobProcessors({ config, logger, stores: workerStores, rateLimiter }),
       concurrency: workerOptions.concurrency,
       lockDurationMs: workerOptions.lockDurationMs,
       stalledIntervalMs: workerOptions.stalledIntervalMs,
@@ -220,6 +222,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     config,
     logger,
     database,
+    stores,
     inProcessJobs,
     jobQueue,
     jobWorkers,

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../config/logger.js';
 import type { JobRunner } from '../jobs/types.js';
-import type { DatabaseHandle } from '../persistence/connection.js';
+import { createStores, type DatabaseHandle } from '../persistence/index.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { defaultHttpSettings, type HttpSettings, httpServerOptions } from './plugins/http-server.js';
@@ -12,9 +12,6 @@ import { registerRequestIdEcho } from './plugins/request-id.js';
 import { RequestLogs } from './plugins/request-logs.js';
 import { registerSecurityHeaders } from './plugins/security.js';
 import { registerDashboardAssets } from './plugins/static.js';
-import { createModelResultsRepository } from './repositories/models.js';
-import { createMoviesRepository } from './repositories/movies.js';
-import { createRunsRepository } from './repositories/runs.js';
 import configRoutes from './routes/api/config/index.js';
 import apiHealthRoutes from './routes/api/health/index.js';
 import classificationRoutes from './routes/api/horror/classification/index.js';
@@ -29,8 +26,12 @@ import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
 import healthRoutes from './routes/health/index.js';
 import { createAdminGuard } from './services/admin-auth.js';
+import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
+import { createModelResultsService } from './services/models.js';
+import { createMoviesService } from './services/movies.js';
+import { createRunsService } from './services/runs.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -46,7 +47,7 @@ export interface AppDependencies {
   modelFreshnessMs?: number;
 }
 
-/** Composes the web application: infrastructure, then repositories and services, then routes. */
+/** Composes the web application: infrastructure, then stores and services, then routes. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const http = { ...defaultHttpSettings, ...deps.http };
   const app = Fastify({
@@ -68,15 +69,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerOpenApi(app, { version: deps.version ?? '0.0.0' });
   await registerDashboardAssets(app, { webRoot: deps.webRoot });
 
-  const { db } = deps.database;
-  const movies = createMoviesRepository(db);
-  const runs = createRunsRepository(db);
+  const stores = createStores(deps.database);
+  const movies = createMoviesService(stores.films);
+  const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
   const services: ApiServices = {
-    database: deps.database,
+    health: createHealthService({ stores, databaseKind: deps.database.dialect }),
     jobs: deps.jobs,
     movies,
     runs,
-    models: createModelResultsRepository(db, { freshnessMs: deps.modelFreshnessMs }),
+    models: createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs }),
     hints: createHintService(movies, runs),
     requireAdmin: createAdminGuard(deps.settings.adminToken),
     settings: deps.settings,

@@ -1,8 +1,12 @@
-/** An error whose message is meant for the client: the error handler sends it as is. */
+/**
+ * An error whose message is meant for the client: the error handler sends it as is, with the
+ * `hint` (what to run so that the request can succeed) when there is one.
+ */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    readonly hint?: string,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -2,15 +2,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../config/logger.js';
-import {
-  BATCH_SIZE,
-  type DatabaseHandle,
-  insertSnapshots,
-  type MovieInput,
-  startIngestRun,
-  updateIngestRun,
-  upsertMovies,
-} from '../persistence/index.js';
+import { BATCH_SIZE, type MovieInput, type Stores } from '../persistence/index.js';
 import { type CsvRecord, readCsv } from './csv.js';
 import type { IngestFailure } from './types.js';
 
@@ -170,7 +162,7 @@ export class CsvFormatError extends Error {
 }
 
 export interface ImportDeps {
-  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
+  stores: Stores;
   logger: Logger;
   now?: () => Date;
 }
@@ -236,17 +228,14 @@ interface Written {
 
 /** Upserts one batch of films with a snapshot each, in its own transaction. */
 async function writeBatch(
-  database: ImportDeps['database'],
+  stores: Stores,
   runId: number,
   films: readonly MovieInput[],
   at: string,
 ): Promise<Written> {
-  const { db, dialect } = database;
-  return db.transaction().execute(async (trx) => {
-    const upserted = await upsertMovies(trx, dialect, films, at);
-    const snapshots = await insertSnapshots(
-      trx,
-      dialect,
+  return stores.transaction(async (trx) => {
+    const upserted = await trx.films.upsert(films, at);
+    const snapshots = await trx.films.insertSnapshots(
       films.map((film) => ({
         tmdb_id: film.tmdb_id,
         ingest_run_id: runId,
@@ -294,7 +283,7 @@ interface ImportInput {
 async function importRecords(deps: ImportDeps, input: ImportInput): Promise<ImportSummary> {
   const { file, columns, now } = input;
   const startedAt = now().toISOString();
-  const runId = await startIngestRun(deps.database.db, { source: 'import', startedAt });
+  const runId = await deps.stores.collectionRuns.start({ source: 'import', startedAt });
   const sourceFile = basename(file);
   const rejected: Rejection[] = [];
   const lineOf = new Map<number, number>();
@@ -305,7 +294,7 @@ async function importRecords(deps: ImportDeps, input: ImportInput): Promise<Impo
   let skipped = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await writeBatch(deps.database, runId, batch, startedAt);
+    const result = await writeBatch(deps.stores, runId, batch, startedAt);
     written.inserted += result.inserted;
     written.updated += result.updated;
     written.snapshots += result.snapshots;
@@ -336,7 +325,7 @@ async function importRecords(deps: ImportDeps, input: ImportInput): Promise<Impo
     }
     await flush();
   } catch (error) {
-    await updateIngestRun(deps.database.db, runId, {
+    await deps.stores.collectionRuns.update(runId, {
       finished_at: now().toISOString(),
       status: 'failed',
       source_file: sourceFile,
@@ -350,7 +339,7 @@ async function importRecords(deps: ImportDeps, input: ImportInput): Promise<Impo
   const failures: IngestFailure[] = rejected.map(({ line, reason }) => ({
     reason: `line ${line}: ${reason}`,
   }));
-  await updateIngestRun(deps.database.db, runId, {
+  await deps.stores.collectionRuns.update(runId, {
     finished_at: now().toISOString(),
     status: rejected.length ? 'partial' : 'succeeded',
     source_file: sourceFile,

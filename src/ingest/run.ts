@@ -1,22 +1,12 @@
 import type { Logger } from '../config/logger.js';
-import {
-  type DatabaseHandle,
-  type IngestStatus,
-  insertSnapshots,
-  type MovieInput,
-  type SnapshotInput,
-  startIngestRun,
-  updateIngestRun,
-  upsertMovies,
-} from '../persistence/index.js';
+import type { IngestStatus, MovieInput, SnapshotInput, Stores } from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
-import { closeInterruptedRuns, detailsFetchedAt, resumableRun } from './queries.js';
 import type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './types.js';
 
 export interface IngestDeps {
-  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
+  stores: Stores;
   tmdb: TmdbClient;
   logger: Logger;
   now?: () => Date;
@@ -51,7 +41,8 @@ interface PageWork {
  * whole pages behind, and the next run finds what is missing (films without details) and fills it.
  */
 export async function runIngest(deps: IngestDeps, options: IngestOptions): Promise<IngestSummary> {
-  const { db, dialect } = deps.database;
+  const { stores } = deps;
+  const runs = stores.collectionRuns;
   const { tmdb } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'ingest' });
@@ -62,10 +53,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const years: number[] = [];
   for (let year = options.fromYear; year <= options.toYear; year += 1) years.push(year);
 
-  const resumed = options.jobId ? await resumableRun(db, options.jobId) : undefined;
+  const resumed = options.jobId ? await runs.resumable(options.jobId) : undefined;
   const runId =
     resumed?.id ??
-    (await startIngestRun(db, {
+    (await runs.start({
       source,
       jobId: options.jobId ?? null,
       yearFrom: options.fromYear,
@@ -73,10 +64,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       startedAt: now().toISOString(),
     }));
   if (resumed) {
-    await updateIngestRun(db, runId, { status: 'running', finished_at: null, error: null });
+    await runs.update(runId, { status: 'running', finished_at: null, error: null });
     log.info({ runId, jobId: options.jobId }, 'resuming the unfinished run of this job');
   }
-  const interrupted = await closeInterruptedRuns(db, runId, now().toISOString());
+  const interrupted = await runs.closeInterrupted(runId, now().toISOString());
   if (interrupted)
     log.warn({ runId, interrupted }, 'earlier runs were interrupted; this run completes their work');
   log.info({ runId, source, years: [options.fromYear, options.toYear] }, 'collection started');
@@ -164,11 +155,11 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
         entry.work.snapshots.map((snapshot) => ({ ...snapshot, ingest_run_id: runId })),
       );
       try {
-        const written = await db.transaction().execute(async (trx) => {
-          const upserted = await upsertMovies(trx, dialect, films, now().toISOString());
-          const snapshotCount = await insertSnapshots(trx, dialect, snapshots);
+        const written = await stores.transaction(async (trx) => {
+          const upserted = await trx.films.upsert(films, now().toISOString());
+          const snapshotCount = await trx.films.insertSnapshots(snapshots);
           // The run row moves with the data, so a killed run's record matches what it left behind.
-          await updateIngestRun(trx, runId, {
+          await trx.collectionRuns.update(runId, {
             pages: counts.pages + batch.length,
             api_calls: apiCalls(),
             new_films: counts.newFilms + upserted.inserted,
@@ -213,10 +204,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       fail({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
     const films = page.results.filter((film) => !seen.has(film.id));
     for (const film of films) seen.add(film.id);
-    const known = await detailsFetchedAt(
-      db,
-      films.map((film) => film.id),
-    );
+    const known = await stores.films.detailsFetchedAt(films.map((film) => film.id));
     const fresh = now().getTime() - maxAgeMs;
     const stale = (id: number) => {
       const fetched = known.get(id);
@@ -309,7 +297,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     seconds: Math.round(performance.now() - startedAt) / 1000,
     ...(errorMessage ? { error: errorMessage } : {}),
   };
-  await updateIngestRun(db, runId, {
+  await runs.update(runId, {
     finished_at: now().toISOString(),
     status,
     pages: summary.pages,

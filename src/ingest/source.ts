@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, usesDemoData } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
-import type { DatabaseHandle, DataSource } from '../persistence/index.js';
+import type { DataSource, Stores } from '../persistence/index.js';
 import { createTmdbClient, type TmdbClient } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';
@@ -53,7 +53,7 @@ export async function openTmdbSource(config: Config, logger: Logger): Promise<Tm
 export interface ConfiguredIngest {
   config: Config;
   logger: Logger;
-  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
+  stores: Stores;
   /** The scaled shape passes its Redis-backed limiter here so every worker shares one budget. */
   rateLimiter?: RateLimiter;
 }
@@ -77,7 +77,7 @@ export async function ingestWithConfig(
       logger,
     });
     return await runIngest(
-      { database: deps.database, tmdb, logger },
+      { stores: deps.stores, tmdb, logger },
       {
         fromYear: request.fromYear ?? config.INGEST_START_YEAR,
         toYear: request.toYear ?? config.INGEST_END_YEAR,

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import { ingestWithConfig } from '../ingest/source.js';
-import type { DatabaseHandle } from '../persistence/index.js';
+import type { Stores } from '../persistence/index.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 import { runTraining } from '../training/index.js';
 import type { JobProcessors } from './types.js';
@@ -9,18 +9,18 @@ import type { JobProcessors } from './types.js';
 export interface ProcessorDeps {
   config: Config;
   logger: Logger;
-  database: DatabaseHandle;
+  stores: Stores;
   /** The scaled shape's Redis bucket; omitted, each run has a bucket of its own. */
   rateLimiter?: RateLimiter;
 }
 
 /** The work behind each job kind, for either adapter. */
 export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
-  const { config, logger, database, rateLimiter } = deps;
+  const { config, logger, stores, rateLimiter } = deps;
   return {
     ingest: (options, report, signal, job) =>
       ingestWithConfig(
-        { config, logger, database, rateLimiter },
+        { config, logger, stores, rateLimiter },
         {
           fromYear: options.from,
           toYear: options.to,
@@ -34,7 +34,7 @@ export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
       ),
     train: (report, signal, job) =>
       runTraining({
-        db: database.db,
+        stores,
         logger,
         jobId: job.id,
         signal,

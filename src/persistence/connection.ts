@@ -8,9 +8,28 @@ import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
 
+/**
+ * What differs between the dialects, decided once when the database is opened so that the stores
+ * above ask what the database can do rather than which one it is.
+ */
+export interface DialectCapabilities {
+  /** How an insert that meets an existing key turns into an update (or is skipped). */
+  readonly upsert: 'on-conflict' | 'on-duplicate-key';
+  /** Whether an insert can hand back the generated id (RETURNING); otherwise the driver's insert id. */
+  readonly returning: boolean;
+}
+
+const capabilitiesOf: Record<DialectName, DialectCapabilities> = {
+  sqlite: { upsert: 'on-conflict', returning: true },
+  mysql: { upsert: 'on-duplicate-key', returning: false },
+  postgres: { upsert: 'on-conflict', returning: true },
+};
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
+  /** The dialect's name, for display (status, health); behaviour follows `capabilities`. */
   dialect: DialectName;
+  capabilities: DialectCapabilities;
   /** Where the database is, without credentials: safe to log and show. */
   location: string;
   close(): Promise<void>;
@@ -53,7 +72,13 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     connection.pragma('synchronous = NORMAL');
     connection.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-    return { db, dialect, location: `sqlite:${path}`, close: () => db.destroy() };
+    return {
+      db,
+      dialect,
+      capabilities: capabilitiesOf.sqlite,
+      location: `sqlite:${path}`,
+      close: () => db.destroy(),
+    };
   }
   if (dialect === 'mysql') {
     const pool = createPool({
@@ -66,13 +91,25 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       supportBigNumbers: true,
     });
     const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
-    return { db, dialect, location: `mysql://${networkLocation(url, 3306)}`, close: () => db.destroy() };
+    return {
+      db,
+      dialect,
+      capabilities: capabilitiesOf.mysql,
+      location: `mysql://${networkLocation(url, 3306)}`,
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // A pool error on an idle client (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect, location: `postgres://${networkLocation(url, 5432)}`, close: () => db.destroy() };
+  return {
+    db,
+    dialect,
+    capabilities: capabilitiesOf.postgres,
+    location: `postgres://${networkLocation(url, 5432)}`,
+    close: () => db.destroy(),
+  };
 }
 
 /** One round trip; turns driver errors into a single line naming host, port and what failed. */

@@ -1,6 +1,11 @@
 import type { TreeGrower } from '../ml/forest.js';
 import { growOnCallingThread } from '../ml/forest-pool.js';
 import type { MeanStd } from '../ml/metrics.js';
+import type {
+  CrossValidatedMetric,
+  RegressionScores,
+  TrainingMetrics,
+} from '../persistence/documents/training-metrics.js';
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import type { FilmAttributes } from './features.js';
@@ -10,6 +15,8 @@ import { fitForestRegression, fitLinearBaseline } from './models/regression.js';
 
 export { PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, type PipelineArtifact } from './artifacts.js';
 export { median } from './data.js';
+
+export type { CrossValidatedMetric, RegressionScores, TrainingMetrics };
 
 /** A film as training sees it: its attributes and the two values the models learn. */
 export interface TrainingFilm extends FilmAttributes {
@@ -44,49 +51,6 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   minFilms: 20,
   linearFeatureSet: 'linear',
 };
-
-export interface RegressionScores {
-  readonly mae: number;
-  readonly r2: number;
-}
-
-/**
- * Every figure of a run, laid out like scikit-learn's reference output (`reference/*.json`) so the
- * two can be compared key by key; `cv5` holds the 5-fold mean ± std of every metric.
- */
-export interface TrainingMetrics {
-  readonly n: number;
-  readonly linear: {
-    readonly popularity: RegressionScores;
-    readonly vote_average: RegressionScores;
-    readonly features: string;
-  };
-  readonly rf_regression: RegressionScores & { readonly top_features: string[] };
-  readonly rf_classification: {
-    readonly accuracy: number;
-    readonly auc: number;
-    readonly threshold: number;
-    /** [[TN, FP], [FN, TP]]. */
-    readonly confusion: number[][];
-  };
-  readonly clustering: {
-    readonly k: number;
-    readonly inertia: number;
-    readonly sizes: number[];
-    readonly pca_explained: number[];
-  };
-  readonly cv5: Record<CrossValidatedMetric, MeanStd>;
-}
-
-export type CrossValidatedMetric =
-  | 'rf_regression_r2'
-  | 'rf_regression_mae'
-  | 'rf_classification_auc'
-  | 'rf_classification_accuracy'
-  | 'linear_popularity_r2'
-  | 'linear_popularity_mae'
-  | 'linear_vote_average_r2'
-  | 'linear_vote_average_mae';
 
 /** Wall-clock seconds of each step. */
 export interface TrainingSeconds {

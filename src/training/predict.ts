@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { expectModel, modelFromJson } from '../ml/artifact.js';
 import type { ForestModel } from '../ml/forest.js';
 import { classProbability, predictRandomForest, predictRandomForestProba } from '../ml/forest.js';
@@ -7,7 +6,7 @@ import { type LinearModel, predictLinearRegression } from '../ml/linear.js';
 import { createMatrix, type Matrix } from '../ml/matrix.js';
 import { type PcaModel, transformPca } from '../ml/pca.js';
 import { type StandardScalerModel, transformStandardScalerRow } from '../ml/scaler.js';
-import type { Database } from '../persistence/schema.js';
+import type { TrainingRunsStore } from '../persistence/index.js';
 import { type FilmAttributes, horrorFeatureRow, linearFeatureRow } from './features.js';
 import { PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, type PipelineArtifact } from './pipeline.js';
 
@@ -96,28 +95,39 @@ export function modelsFromArtifacts(
 
 /** The models of the given run, or of the newest successful run; undefined when there is none. */
 export async function loadTrainedModels(
-  db: Kysely<Database>,
+  runs: Pick<TrainingRunsStore, 'latestSucceeded' | 'artifacts'>,
   runId?: number,
 ): Promise<TrainedModels | undefined> {
-  let id = runId;
-  if (id === undefined) {
-    const latest = await db
-      .selectFrom('train_runs')
-      .select('id')
-      .where('status', '=', 'succeeded')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!latest) return undefined;
-    id = latest.id;
-  }
-  const rows = await db
-    .selectFrom('model_artifacts')
-    .select(['model_name', 'payload'])
-    .where('train_run_id', '=', id)
-    .execute();
+  const id = runId ?? (await runs.latestSucceeded())?.id;
+  if (id === undefined) return undefined;
+  const rows = await runs.artifacts(id);
   if (rows.length === 0) return undefined;
   return modelsFromArtifacts(id, rows);
+}
+
+/** Every collected film is a horror film, so the models learnt their genre counts with it. */
+const HORROR = 'Horror';
+
+/** A film asked about: its release date, or its release year and month. */
+export interface WhatIfFilm extends Omit<FilmAttributes, 'releaseDate'> {
+  readonly releaseDate?: string;
+  readonly releaseYear?: number;
+  readonly releaseMonth?: number;
+}
+
+/** The film as the models see it: a year and month become the first of that month, and it is a horror film. */
+export type ResolvedWhatIfFilm = FilmAttributes & { readonly releaseDate: string };
+
+export function resolveWhatIfFilm(film: WhatIfFilm): ResolvedWhatIfFilm {
+  const { releaseYear, releaseMonth, releaseDate, ...attributes } = film;
+  if (releaseDate === undefined && (releaseYear === undefined || releaseMonth === undefined)) {
+    throw new Error('a what-if film needs a release date, or a release year and month');
+  }
+  return {
+    ...attributes,
+    releaseDate: releaseDate ?? `${releaseYear}-${String(releaseMonth).padStart(2, '0')}-01`,
+    genres: film.genres.includes(HORROR) ? film.genres : [HORROR, ...film.genres],
+  };
 }
 
 function scaledRow(pipeline: LoadedPipeline<unknown>, film: FilmAttributes): Matrix {
@@ -126,7 +136,7 @@ function scaledRow(pipeline: LoadedPipeline<unknown>, film: FilmAttributes): Mat
   return createMatrix(1, scaled.length, Float64Array.from(scaled));
 }
 
-/** Predicts a film that need not exist yet (SPEC §8 what-if) with a run's stored models. */
+/** Predicts a film that need not exist yet (what-if) with a run's stored models. */
 export function predictWhatIf(models: TrainedModels, film: FilmAttributes): WhatIfPrediction {
   const classifier = models.rfClassification;
   const proba = predictRandomForestProba(classifier.model, scaledRow(classifier, film));

@@ -1,9 +1,6 @@
-import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from '../config/logger.js';
 import { defaultThreadCount } from '../ml/threads.js';
-import { chunk, moviesForTraining, parseGenres } from '../persistence/movies.js';
-import { startTrainRun, updateTrainRun } from '../persistence/runs.js';
-import type { Database, Movie } from '../persistence/schema.js';
+import { type Movie, parseGenres, type Stores, type TrainingResultRows } from '../persistence/index.js';
 import { computeInWorker } from './compute.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -25,7 +22,7 @@ export const KEPT_RUNS = 5;
 export const POOL_MIN_FILMS = 3000;
 
 export interface TrainingDeps {
-  readonly db: Kysely<Database>;
+  readonly stores: Stores;
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly jobId?: string | null;
   readonly settings?: Partial<TrainingSettings>;
@@ -76,18 +73,19 @@ export function toTrainingFilm(movie: Movie): TrainingFilm {
  * failed and leaves the results of earlier runs untouched; it then throws a TrainingError.
  */
 export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> {
-  const { db } = deps;
+  const { stores } = deps;
+  const runs = stores.trainingRuns;
   const settings: TrainingSettings = { ...DEFAULT_TRAINING_SETTINGS, ...deps.settings };
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const runId = await startTrainRun(db, { jobId: deps.jobId ?? null, startedAt });
+  const runId = await runs.start({ jobId: deps.jobId ?? null, startedAt });
   const elapsed = () => (performance.now() - started) / 1000;
   try {
-    const films = (await moviesForTraining(db)).map(toTrainingFilm);
+    const films = (await stores.films.all()).map(toTrainingFilm);
     const readSeconds = elapsed();
     if (films.length < settings.minFilms) {
       const durationSeconds = elapsed();
-      await updateTrainRun(db, runId, {
+      await runs.update(runId, {
         status: 'insufficient_data',
         finished_at: new Date().toISOString(),
         sample_count: films.length,
@@ -121,16 +119,16 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     const predictionTime = new Date().toISOString();
     let durationSeconds = 0;
     let seconds: TrainRunSummary['seconds'] = null;
-    await db.transaction().execute(async (trx) => {
-      await writeResults(trx, runId, outcome, predictionTime);
-      await pruneOldResults(trx, runId);
+    await stores.transaction(async (trx) => {
+      await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
+      await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
       durationSeconds = elapsed();
       seconds = { ...outcome.seconds, read: readSeconds, write: (performance.now() - writeStarted) / 1000 };
-      await updateTrainRun(trx, runId, {
+      await trx.trainingRuns.update(runId, {
         status: 'succeeded',
         finished_at: new Date().toISOString(),
         sample_count: outcome.sampleCount,
-        metrics: JSON.stringify(outcome.metrics),
+        metrics: outcome.metrics,
         durations: JSON.stringify(seconds),
         duration_seconds: durationSeconds,
         error: null,
@@ -147,45 +145,27 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await updateTrainRun(db, runId, {
-      status: 'failed',
-      finished_at: new Date().toISOString(),
-      duration_seconds: elapsed(),
-      error: message.slice(0, 2000),
-    }).catch((recordError: unknown) =>
-      deps.logger?.error({ runId, err: recordError }, 'training: could not record the failure'),
-    );
+    await runs
+      .update(runId, {
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        duration_seconds: elapsed(),
+        error: message.slice(0, 2000),
+      })
+      .catch((recordError: unknown) =>
+        deps.logger?.error({ runId, err: recordError }, 'training: could not record the failure'),
+      );
     deps.logger?.error({ runId, err: error }, 'training failed');
     throw new TrainingError(runId, `training run ${runId} failed: ${message}`);
   }
 }
 
-async function insertChunks<T extends keyof Database & string>(
-  trx: Kysely<Database>,
-  table: T,
-  rows: ReadonlyArray<Insertable<Database[T]>>,
-): Promise<void> {
-  for (const part of chunk(rows)) {
-    // Kysely cannot relate a generic table name to its row type; the signature above already does.
-    await trx
-      .insertInto(table as 'feature_importances')
-      .values(part as Array<Insertable<Database['feature_importances']>>)
-      .execute();
-  }
-}
-
-async function writeResults(
-  trx: Kysely<Database>,
-  runId: number,
-  results: TrainingResults,
-  predictionTime: string,
-): Promise<void> {
+/** The rows each result table receives for this run. */
+function resultRows(results: TrainingResults, predictionTime: string): TrainingResultRows {
   const { metrics } = results;
-  await insertChunks(
-    trx,
-    'model_predictions',
-    results.linearPredictions.map((p) => ({
-      train_run_id: runId,
+  const [[tn, fp], [fn, tp]] = metrics.rf_classification.confusion;
+  return {
+    model_predictions: results.linearPredictions.map((p) => ({
       pred_ts: predictionTime,
       tmdb_id: p.tmdbId,
       model_name: 'linear_regression',
@@ -193,63 +173,40 @@ async function writeResults(
       actual_popularity: p.actualPopularity,
       predicted_vote_average: p.predictedVoteAverage,
       actual_vote_average: p.actualVoteAverage,
-      // The model's error on the held-out films, as the seed reports it beside each prediction.
+      // The model's error on the held-out films, reported beside each prediction.
       mae_popularity: metrics.linear.popularity.mae,
       mae_vote_average: metrics.linear.vote_average.mae,
     })),
-  );
-  await insertChunks(
-    trx,
-    'feature_importances',
-    results.featureImportances.map((f) => ({
-      train_run_id: runId,
+    feature_importances: results.featureImportances.map((f) => ({
       feature: f.feature,
       importance: f.importance,
       rank: f.rank,
     })),
-  );
-  await insertChunks(
-    trx,
-    'regression_predictions',
-    results.regressionPredictions.map((p) => ({
-      train_run_id: runId,
+    regression_predictions: results.regressionPredictions.map((p) => ({
       tmdb_id: p.tmdbId,
       actual_popularity: p.actual,
       predicted_popularity: p.predicted,
       in_test_set: p.inTestSet ? 1 : 0,
     })),
-  );
-  const [[tn, fp], [fn, tp]] = metrics.rf_classification.confusion;
-  await trx
-    .insertInto('classification_results')
-    .values({
-      train_run_id: runId,
-      threshold: metrics.rf_classification.threshold,
-      accuracy: metrics.rf_classification.accuracy,
-      auc: metrics.rf_classification.auc,
-      true_negatives: tn,
-      false_positives: fp,
-      false_negatives: fn,
-      true_positives: tp,
-      roc_curve: JSON.stringify(results.roc),
-    })
-    .execute();
-  await insertChunks(
-    trx,
-    'cluster_points',
-    results.clusterPoints.map((p) => ({
-      train_run_id: runId,
+    classification_results: [
+      {
+        threshold: metrics.rf_classification.threshold,
+        accuracy: metrics.rf_classification.accuracy,
+        auc: metrics.rf_classification.auc,
+        true_negatives: tn,
+        false_positives: fp,
+        false_negatives: fn,
+        true_positives: tp,
+        roc_curve: JSON.stringify(results.roc),
+      },
+    ],
+    cluster_points: results.clusterPoints.map((p) => ({
       tmdb_id: p.tmdbId,
       cluster: p.cluster,
       pc1: p.pc1,
       pc2: p.pc2,
     })),
-  );
-  await insertChunks(
-    trx,
-    'cluster_profiles',
-    results.clusterProfiles.map((p) => ({
-      train_run_id: runId,
+    cluster_profiles: results.clusterProfiles.map((p) => ({
       cluster: p.cluster,
       film_count: p.filmCount,
       avg_popularity: p.avgPopularity,
@@ -257,43 +214,10 @@ async function writeResults(
       avg_runtime: p.avgRuntime,
       avg_vote_count: p.avgVoteCount,
     })),
-  );
-  // One artifact per statement: a forest is hundreds of kilobytes, more than some packet limits allow twice.
-  for (const artifact of results.artifacts) {
-    await trx
-      .insertInto('model_artifacts')
-      .values({
-        train_run_id: runId,
-        model_name: artifact.modelName,
-        format_version: artifact.formatVersion,
-        payload: artifact.payload,
-      })
-      .execute();
-  }
-}
-
-const RESULT_TABLES = [
-  'model_predictions',
-  'feature_importances',
-  'regression_predictions',
-  'classification_results',
-  'cluster_points',
-  'cluster_profiles',
-  'model_artifacts',
-] as const;
-
-/** Hourly runs would grow the result tables without end: keep the newest KEPT_RUNS successful runs. */
-async function pruneOldResults(trx: Kysely<Database>, currentRunId: number): Promise<void> {
-  const kept = await trx
-    .selectFrom('train_runs')
-    .select('id')
-    .where((eb) => eb.or([eb('status', '=', 'succeeded'), eb('id', '=', currentRunId)]))
-    .orderBy('id', 'desc')
-    .limit(KEPT_RUNS)
-    .execute();
-  if (kept.length < KEPT_RUNS) return;
-  const oldestKept = kept[kept.length - 1].id;
-  for (const table of RESULT_TABLES) {
-    await trx.deleteFrom(table).where('train_run_id', '<', oldestKept).execute();
-  }
+    model_artifacts: results.artifacts.map((artifact) => ({
+      model_name: artifact.modelName,
+      format_version: artifact.formatVersion,
+      payload: artifact.payload,
+    })),
+  };
 }

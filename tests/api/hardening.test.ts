@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cutPage, PAGE_BLOCK, windowOf } from '../../src/api/repositories/pages.js';
+import { cutPage, PAGE_BLOCK, windowOf } from '../../src/api/services/pages.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { seedDatabase } from './seed.js';
@@ -55,7 +55,7 @@ let test: TestApp | undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase('sqlite');
-  await seedDatabase(database.handle.db, 'sqlite');
+  await seedDatabase(database.stores);
 });
 afterEach(async () => {
   await test?.app.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadTrainedModels, predictWhatIf } from '../../src/training/predict.js';
 import { runTraining } from '../../src/training/run.js';
+import { deleteStoredModels } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { seedDatabase } from './seed.js';
@@ -13,7 +14,7 @@ const film = {
   original_language: 'en',
 };
 
-describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
+describeEachDialect('POST /api/predict (what-if)', (database) => {
   let test: TestApp;
 
   beforeAll(async () => {
@@ -28,21 +29,12 @@ describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
   }
 
   async function rowCounts() {
-    const { db } = database().handle;
-    const count = async (table: 'train_runs' | 'model_artifacts' | 'model_predictions' | 'movies') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const { films, trainingRuns } = database().stores;
     return {
-      train_runs: await count('train_runs'),
-      model_artifacts: await count('model_artifacts'),
-      model_predictions: await count('model_predictions'),
-      movies: await count('movies'),
+      train_runs: await trainingRuns.count(),
+      model_artifacts: await trainingRuns.countResults('model_artifacts'),
+      model_predictions: await trainingRuns.countResults('model_predictions'),
+      movies: await films.count(),
     };
   }
 
@@ -88,7 +80,7 @@ describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
   });
 
   it('answers 409 when the newest run stored no models, saying to train again', async () => {
-    const { trainRunId } = await seedDatabase(database().handle.db, dialect);
+    const { trainRunId } = await seedDatabase(database().stores);
     const response = await predict(film);
     expect(response.statusCode).toBe(409);
     expect(response.json().message).toContain(`Training run ${trainRunId}`);
@@ -96,7 +88,7 @@ describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
   });
 
   it('answers 200 with the newest run’s predictions after a training, without writing anything', async () => {
-    const summary = await runTraining({ db: database().handle.db, settings: { trees: 10 }, threads: 1 });
+    const summary = await runTraining({ stores: database().stores, settings: { trees: 10 }, threads: 1 });
     expect(summary.status).toBe('succeeded');
     const before = await rowCounts();
 
@@ -106,7 +98,7 @@ describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
     expect(body.run).toMatchObject({ id: summary.runId, sample_count: summary.sampleCount });
     expect(body.film).toEqual({ ...film, genres: ['Horror', 'Thriller', 'Mystery'] });
 
-    const models = await loadTrainedModels(database().handle.db, summary.runId);
+    const models = await loadTrainedModels(database().stores.trainingRuns, summary.runId);
     if (!models) throw new Error('expected stored models');
     const expected = predictWhatIf(models, {
       runtime: film.runtime,
@@ -141,15 +133,18 @@ describeEachDialect('POST /api/predict (what-if)', (database, dialect) => {
   });
 
   it('keeps the loaded models per run: the same run answers from memory, a new run is read afresh', async () => {
-    const { db } = database().handle;
     const first = (await predict(film)).json();
     // The stored models are gone, yet the run's models are still in memory.
-    await db.deleteFrom('model_artifacts').where('train_run_id', '=', first.run.id).execute();
+    await deleteStoredModels(database().handle, first.run.id);
     const cached = await predict(film);
     expect(cached.statusCode).toBe(200);
     expect(cached.json()).toEqual(first);
 
-    const next = await runTraining({ db, settings: { trees: 5, seed: 7 }, threads: 1 });
+    const next = await runTraining({
+      stores: database().stores,
+      settings: { trees: 5, seed: 7 },
+      threads: 1,
+    });
     const fresh = await predict(film);
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().run.id).toBe(next.runId);

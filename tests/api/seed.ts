@@ -1,24 +1,22 @@
-import type { Kysely } from 'kysely';
-import type { Database, DialectName } from '../../src/persistence/index.js';
-import {
-  insertSnapshots,
-  type MovieInput,
-  startIngestRun,
-  startTrainRun,
-  updateIngestRun,
-  updateTrainRun,
-  upsertMovies,
-} from '../../src/persistence/index.js';
+import type { MovieInput, Stores, TrainingMetrics } from '../../src/persistence/index.js';
 
 export const xssTitle = '<img src=x onerror=alert(1)>';
 
-/** A metrics document in the layout the training run stores (see src/api/repositories/metrics.ts). */
-export const seededMetrics = {
+/** A metrics document as a training run stores it; the linear vote-average cross-validation is missing. */
+export const seededMetrics: TrainingMetrics = {
   n: 40,
-  linear: { popularity: { mae: 3.4, r2: 0.22 }, vote_average: { mae: 0.75, r2: 0.26 } },
-  rf_regression: { mae: 2.6, r2: 0.32 },
-  rf_classification: { accuracy: 0.78, auc: 0.85 },
-  clustering: { k: 3, pca_explained: [0.21, 0.12] },
+  linear: { popularity: { mae: 3.4, r2: 0.22 }, vote_average: { mae: 0.75, r2: 0.26 }, features: 'linear' },
+  rf_regression: { mae: 2.6, r2: 0.32, top_features: ['vote_count', 'runtime'] },
+  rf_classification: {
+    accuracy: 0.78,
+    auc: 0.85,
+    threshold: 6.4,
+    confusion: [
+      [4, 1],
+      [1, 4],
+    ],
+  },
+  clustering: { k: 3, inertia: 120.5, sizes: [14, 13, 13], pca_explained: [0.41, 0.22] },
   cv5: {
     rf_regression_r2: { mean: 0.34, std: 0.09 },
     rf_regression_mae: { mean: 2.9, std: 0.19 },
@@ -52,8 +50,7 @@ export function seededFilm(id: number): MovieInput {
  * analysis tables so that API tests do not depend on the training code.
  */
 export async function seedDatabase(
-  db: Kysely<Database>,
-  dialect: DialectName,
+  stores: Stores,
   options: { films?: number; snapshotsPerFilm?: number } = {},
 ): Promise<{ trainRunId: number; films: number }> {
   const count = options.films ?? 40;
@@ -61,11 +58,14 @@ export async function seedDatabase(
   const films = Array.from({ length: count }, (_, i) => seededFilm(i + 1));
   for (let s = 0; s < snapshotsPerFilm; s++) {
     const day = new Date(Date.UTC(2026, 0, 1 + s)).toISOString();
-    const runId = await startIngestRun(db, { source: 'demo', startedAt: day, yearFrom: 2010, yearTo: 2026 });
-    await upsertMovies(db, dialect, films, day);
-    await insertSnapshots(
-      db,
-      dialect,
+    const runId = await stores.collectionRuns.start({
+      source: 'demo',
+      startedAt: day,
+      yearFrom: 2010,
+      yearTo: 2026,
+    });
+    await stores.films.upsert(films, day);
+    await stores.films.insertSnapshots(
       films.map((f) => ({
         tmdb_id: f.tmdb_id,
         ingest_run_id: runId,
@@ -75,7 +75,7 @@ export async function seedDatabase(
         vote_average: f.vote_average,
       })),
     );
-    await updateIngestRun(db, runId, {
+    await stores.collectionRuns.update(runId, {
       status: 'succeeded',
       finished_at: day,
       new_films: s === 0 ? count : 0,
@@ -84,97 +84,64 @@ export async function seedDatabase(
     });
   }
 
-  const trainRunId = await startTrainRun(db, { startedAt: '2026-01-03T01:00:00.000Z' });
-  await db
-    .insertInto('model_predictions')
-    .values(
-      films.map((f) => ({
-        train_run_id: trainRunId,
-        pred_ts: '2026-01-03T01:00:01.000Z',
-        tmdb_id: f.tmdb_id,
-        model_name: 'linear',
-        predicted_popularity: f.popularity * 0.9 + 1,
-        actual_popularity: f.popularity,
-        predicted_vote_average: f.vote_average + 0.2,
-        actual_vote_average: f.vote_average,
-        mae_popularity: Math.abs(f.popularity * 0.1 - 1),
-        mae_vote_average: 0.2,
-      })),
-    )
-    .execute();
+  const trainRunId = await stores.trainingRuns.start({ startedAt: '2026-01-03T01:00:00.000Z' });
   const features = ['vote_count', 'runtime', 'release_year', 'is_summer', 'genre_count', 'release_month'];
-  await db
-    .insertInto('feature_importances')
-    .values(
-      features.map((feature, i) => ({
-        train_run_id: trainRunId,
-        feature,
-        importance: (6 - i) / 21,
-        rank: i + 1,
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('regression_predictions')
-    .values(
-      films.map((f, i) => ({
-        train_run_id: trainRunId,
-        tmdb_id: f.tmdb_id,
-        actual_popularity: f.popularity,
-        predicted_popularity: f.popularity * 0.8 + 2,
-        in_test_set: i % 4 === 0 ? 1 : 0,
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('classification_results')
-    .values({
-      train_run_id: trainRunId,
-      threshold: 6.4,
-      accuracy: 0.78,
-      auc: 0.85,
-      true_negatives: 4,
-      false_positives: 1,
-      false_negatives: 1,
-      true_positives: 4,
-      roc_curve: JSON.stringify({
-        fpr: [0, 0.2, 0.5, 1],
-        tpr: [0, 0.6, 0.9, 1],
-        thresholds: [2, 0.8, 0.4, 0],
-      }),
-    })
-    .execute();
-  await db
-    .insertInto('cluster_points')
-    .values(
-      films.map((f, i) => ({
-        train_run_id: trainRunId,
-        tmdb_id: f.tmdb_id,
-        cluster: i % 3,
-        pc1: (i % 7) - 3,
-        pc2: (i % 5) - 2,
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('cluster_profiles')
-    .values(
-      [0, 1, 2].map((cluster) => ({
-        train_run_id: trainRunId,
-        cluster,
-        film_count: Math.ceil((count - cluster) / 3),
-        avg_popularity: 10 + cluster,
-        avg_vote_average: 5 + cluster / 2,
-        avg_runtime: 90 + cluster * 5,
-        avg_vote_count: 300 + cluster * 100,
-      })),
-    )
-    .execute();
-  await updateTrainRun(db, trainRunId, {
+  await stores.trainingRuns.writeResults(trainRunId, {
+    model_predictions: films.map((f) => ({
+      pred_ts: '2026-01-03T01:00:01.000Z',
+      tmdb_id: f.tmdb_id,
+      model_name: 'linear',
+      predicted_popularity: f.popularity * 0.9 + 1,
+      actual_popularity: f.popularity,
+      predicted_vote_average: f.vote_average + 0.2,
+      actual_vote_average: f.vote_average,
+      mae_popularity: Math.abs(f.popularity * 0.1 - 1),
+      mae_vote_average: 0.2,
+    })),
+    feature_importances: features.map((feature, i) => ({ feature, importance: (6 - i) / 21, rank: i + 1 })),
+    regression_predictions: films.map((f, i) => ({
+      tmdb_id: f.tmdb_id,
+      actual_popularity: f.popularity,
+      predicted_popularity: f.popularity * 0.8 + 2,
+      in_test_set: i % 4 === 0 ? 1 : 0,
+    })),
+    classification_results: [
+      {
+        threshold: 6.4,
+        accuracy: 0.78,
+        auc: 0.85,
+        true_negatives: 4,
+        false_positives: 1,
+        false_negatives: 1,
+        true_positives: 4,
+        roc_curve: JSON.stringify({
+          fpr: [0, 0.2, 0.5, 1],
+          tpr: [0, 0.6, 0.9, 1],
+          thresholds: [2, 0.8, 0.4, 0],
+        }),
+      },
+    ],
+    cluster_points: films.map((f, i) => ({
+      tmdb_id: f.tmdb_id,
+      cluster: i % 3,
+      pc1: (i % 7) - 3,
+      pc2: (i % 5) - 2,
+    })),
+    cluster_profiles: [0, 1, 2].map((cluster) => ({
+      cluster,
+      film_count: Math.ceil((count - cluster) / 3),
+      avg_popularity: 10 + cluster,
+      avg_vote_average: 5 + cluster / 2,
+      avg_runtime: 90 + cluster * 5,
+      avg_vote_count: 300 + cluster * 100,
+    })),
+    model_artifacts: [],
+  });
+  await stores.trainingRuns.update(trainRunId, {
     status: 'succeeded',
     finished_at: '2026-01-03T01:00:05.000Z',
     sample_count: count,
-    metrics: JSON.stringify(seededMetrics),
+    metrics: seededMetrics,
     duration_seconds: 4.2,
   });
   return { trainRunId, films: count };

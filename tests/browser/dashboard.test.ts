@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
-import { upsertMovies } from '../../src/persistence/index.js';
 import { createWiring } from '../../src/wiring.js';
+import { setPredictedPopularity } from '../helpers/database-state.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
@@ -65,7 +65,7 @@ describeBrowser('dashboard in a browser', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     // A film whose title is markup, collected like any other: it must show as those characters.
-    await upsertMovies(database.handle.db, 'sqlite', [
+    await database.stores.films.upsert([
       {
         tmdb_id: xssFilmId,
         title: xssTitle,
@@ -80,24 +80,13 @@ describeBrowser('dashboard in a browser', () => {
     ]);
     server = await startEmbedded(database, true);
     await server.bootstrapped;
-    const run = await database.handle.db
-      .selectFrom('train_runs')
-      .select(['id', 'status'])
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow();
+    const run = await database.stores.trainingRuns.latest();
+    if (!run) throw new Error('expected a training run');
     expect(run.status).toBe('succeeded');
     // Put the film at the top of the predictions table, whatever the model thought of it.
-    const highest = await database.handle.db
-      .selectFrom('model_predictions')
-      .select((eb) => eb.fn.max('predicted_popularity').as('top'))
-      .where('train_run_id', '=', run.id)
-      .executeTakeFirstOrThrow();
-    await database.handle.db
-      .updateTable('model_predictions')
-      .set({ predicted_popularity: Number(highest.top) + 1 })
-      .where('train_run_id', '=', run.id)
-      .where('tmdb_id', '=', xssFilmId)
-      .execute();
+    const [highest] = await database.stores.trainingRuns.topLinearPredictions(run.id, 1);
+    if (!highest) throw new Error('expected linear predictions');
+    await setPredictedPopularity(database.handle, run.id, xssFilmId, highest.predicted_popularity + 1);
     browser = await launchChromium();
   });
 

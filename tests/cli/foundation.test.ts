@@ -94,7 +94,7 @@ describe('horrorcast CLI', () => {
       schema: { current: '0002-import-runs', pending: [] },
       films: 0,
       runs: { ingest: 0, train: 0 },
-      dataSource: 'demo',
+      data_source: 'demo',
     });
   });
 });

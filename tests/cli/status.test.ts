@@ -15,18 +15,24 @@ describe('horrorcast status after a collection and a training', () => {
     expect(train.code, train.stderr).toBe(0);
   }, 120_000);
 
-  it('reports the last collection and training with their counts and metrics', async () => {
+  it('reports the last collection and training with their counts and metrics, in snake_case', async () => {
     const { code, stdout } = await runCli(['status', '--json'], env);
     expect(code).toBe(0);
     const status = JSON.parse(stdout);
-    expect(status.dataSource).toBe('demo');
+    const camelCaseKeys = stdout.match(/"[a-z]+[A-Z][A-Za-z]*":/g) ?? [];
+    expect(camelCaseKeys).toEqual([]);
+    expect(status.data_source).toBe('demo');
     expect(status.jobs.shape).toBe('embedded');
     expect(status.films).toBeGreaterThan(20);
     expect(status.snapshots).toBe(status.films);
-    expect(status.lastIngest).toMatchObject({ status: 'succeeded', source: 'demo', newFilms: status.films });
-    expect(status.lastTraining).toMatchObject({ status: 'succeeded', samples: status.films });
-    expect(typeof status.lastTraining.metrics.rf_regression.r2).toBe('number');
-    expect(typeof status.lastTraining.metrics.cv5.rf_classification_auc.mean).toBe('number');
+    expect(status.last_collection).toMatchObject({
+      status: 'succeeded',
+      source: 'demo',
+      new_films: status.films,
+    });
+    expect(status.last_training).toMatchObject({ status: 'succeeded', sample_count: status.films });
+    expect(typeof status.last_training.metrics.rf_regression.r2).toBe('number');
+    expect(typeof status.last_training.metrics.cv5.rf_classification_auc.mean).toBe('number');
   });
 
   it('prints the same in words', async () => {

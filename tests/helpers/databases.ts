@@ -5,10 +5,12 @@ import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
+  createStores,
   type DatabaseHandle,
   type DialectName,
   migrateToLatest,
   openDatabase,
+  type Stores,
 } from '../../src/persistence/index.js';
 
 /**
@@ -49,6 +51,8 @@ for (const dialect of requested) unavailable.set(dialect, await probe(dialect));
 
 export interface TestDatabase {
   handle: DatabaseHandle;
+  /** The stores on `handle`: tests read and write through them. */
+  stores: Stores;
   url: string;
   dialect: DialectName;
   drop(): Promise<void>;
@@ -103,6 +107,7 @@ export async function createTestDatabase(
   if (options.migrate !== false) await migrateToLatest(handle);
   return {
     handle,
+    stores: createStores(handle),
     url,
     dialect,
     async drop() {

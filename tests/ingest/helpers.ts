@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import { createLogger, type Logger } from '../../src/config/logger.js';
-import type { Database } from '../../src/persistence/index.js';
 import { type CatalogFilm, discoverableFilms } from '../../src/tmdb/catalog.js';
 import { createTmdbClient, type TmdbClient, type TmdbClientOptions } from '../../src/tmdb/client.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
@@ -35,22 +33,4 @@ export function tmdbFor(mock: MockTmdb, overrides: Partial<TmdbClientOptions> = 
     hedge: { minMs: 200, maxMs: 200 },
     ...overrides,
   });
-}
-
-export async function emptyTables(db: Kysely<Database>): Promise<void> {
-  await db.deleteFrom('movie_snapshots').execute();
-  await db.deleteFrom('movies').execute();
-  await db.deleteFrom('ingest_runs').execute();
-}
-
-/** The most snapshots any film has within one run: 1 when nothing was duplicated. */
-export async function mostSnapshotsOfOneFilmInOneRun(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('movie_snapshots')
-    .select(['tmdb_id', 'ingest_run_id', (eb) => eb.fn.countAll().as('n')])
-    .groupBy(['tmdb_id', 'ingest_run_id'])
-    .orderBy('n', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
-import { countSnapshots, findMovie, parseGenres } from '../../src/persistence/index.js';
+import { parseGenres } from '../../src/persistence/index.js';
 import { buildTestApp } from '../api/app.js';
 import { runCli } from '../helpers/cli.js';
+import { emptyCollectionTables } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { emptyTables, quietLogger } from './helpers.js';
+import { quietLogger } from './helpers.js';
 
 const header = HORROR_MOVIES_COLUMNS.join(',');
 const row = (values: Partial<Record<(typeof HORROR_MOVIES_COLUMNS)[number], string>>) => {
@@ -78,9 +79,9 @@ function writeCsv(content: string): string {
 const options = { minVotes: 10 };
 
 describeEachDialect('horror_movies.csv import', (database) => {
-  const deps = () => ({ database: database().handle, logger: quietLogger() });
+  const deps = () => ({ stores: database().stores, logger: quietLogger() });
   beforeEach(async () => {
-    await emptyTables(database().handle.db);
+    await emptyCollectionTables(database().handle);
   });
 
   it('imports the good rows and reports each bad one with its line number and reason', async () => {
@@ -88,8 +89,8 @@ describeEachDialect('horror_movies.csv import', (database) => {
     expect(summary.rejected).toEqual(expectedRejections);
     expect(summary).toMatchObject({ rows: 11, imported: 3, newFilms: 3, snapshots: 3 });
 
-    const { db } = database().handle;
-    const orphan = await findMovie(db, 760161);
+    const { films, collectionRuns } = database().stores;
+    const orphan = await films.find(760161);
     expect(orphan).toMatchObject({
       title: 'Orphan: First Kill',
       runtime: 95,
@@ -98,15 +99,15 @@ describeEachDialect('horror_movies.csv import', (database) => {
     });
     expect(parseGenres(orphan!.genres)).toEqual(['Horror', 'Thriller']);
     expect(orphan!.details_fetched_at).toBeNull();
-    const beast = await findMovie(db, 760741);
+    const beast = await films.find(760741);
     expect(beast).toMatchObject({
       title: 'Beast, the "wild" one',
       overview: 'Two lines,\nwith a comma',
       runtime: null,
     });
-    expect(await findMovie(db, 606)).toMatchObject({ release_date: null, genres: null });
-    expect(await countSnapshots(db)).toBe(3);
-    const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(await films.find(606)).toMatchObject({ release_date: null, genres: null });
+    expect(await films.countSnapshots()).toBe(3);
+    const [run] = await collectionRuns.all();
     expect(run).toMatchObject({
       source: 'import',
       source_file: 'horror_movies.csv',
@@ -114,7 +115,7 @@ describeEachDialect('horror_movies.csv import', (database) => {
       new_films: 3,
       failure_count: 8,
     });
-    expect(JSON.parse(run.failures!)[0].reason).toMatch(/^line 5: id:/);
+    expect(JSON.parse(run?.failures ?? '[]')[0].reason).toMatch(/^line 5: id:/);
   });
 
   it('updates films already known instead of duplicating them', async () => {
@@ -145,9 +146,9 @@ describeEachDialect('horror_movies.csv import', (database) => {
 });
 
 describeEachDialect('horror_movies.csv import of an R-written file', (database) => {
-  const deps = () => ({ database: database().handle, logger: quietLogger() });
+  const deps = () => ({ stores: database().stores, logger: quietLogger() });
   beforeEach(async () => {
-    await emptyTables(database().handle.db);
+    await emptyCollectionTables(database().handle);
   });
 
   it('reads NA and empty cells as missing values in every optional column', async () => {
@@ -186,9 +187,9 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     );
     const summary = await importCsv(deps(), path, options);
     expect(summary).toMatchObject({ rows: 2, imported: 2, rejected: [] });
-    const { db } = database().handle;
+    const { films } = database().stores;
     for (const id of [11, 12]) {
-      expect(await findMovie(db, id)).toMatchObject({
+      expect(await films.find(id)).toMatchObject({
         original_title: null,
         overview: null,
         poster_path: null,
@@ -196,7 +197,7 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
         genres: null,
       });
     }
-    expect(await findMovie(db, 11)).toMatchObject({
+    expect(await films.find(11)).toMatchObject({
       original_language: null,
       release_date: null,
       backdrop_path: null,
@@ -213,8 +214,8 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
       { line: 42, reason: 'runtime: expected a whole number of minutes, got "12x"' },
     ]);
     expect(summary).toMatchObject({ rows: 601, imported: 600, newFilms: 600, snapshots: 600 });
-    expect(await countSnapshots(database().handle.db)).toBe(600);
-    const run = await database().handle.db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    expect(await database().stores.films.countSnapshots()).toBe(600);
+    const [run] = await database().stores.collectionRuns.all();
     expect(run).toMatchObject({ source: 'import', failure_count: 1, new_films: 600 });
     expect(JSON.parse(run.failures!)).toEqual([
       { reason: 'line 42: runtime: expected a whole number of minutes, got "12x"' },
@@ -238,7 +239,7 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     expect(summary.rejected).toEqual([
       { line: 3, reason: 'collection: expected a positive whole number, got "abc"' },
     ]);
-    expect(parseGenres((await findMovie(database().handle.db, 51))!.genres)).toEqual(['Horror', 'Mystery']);
+    expect(parseGenres((await database().stores.films.find(51))!.genres)).toEqual(['Horror', 'Mystery']);
   });
 
   it('rejects a rating that is missing although the film has votes', async () => {
@@ -266,15 +267,15 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     );
     const summary = await importCsv(deps(), path, options);
     expect(summary).toMatchObject({ rows: 4, imported: 1, skipped: 3, rejected: [] });
-    const { db } = database().handle;
-    expect(await findMovie(db, 1)).toBeUndefined();
-    expect(await findMovie(db, 3)).toMatchObject({ vote_count: 10 });
-    const run = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
+    const { films } = database().stores;
+    expect(await films.find(1)).toBeUndefined();
+    expect(await films.find(3)).toMatchObject({ vote_count: 10 });
+    const [run] = await database().stores.collectionRuns.all();
     expect(run).toMatchObject({ status: 'succeeded', skipped: 3, failure_count: 0 });
 
     const kept = await importCsv(deps(), path, { minVotes: 0 });
     expect(kept).toMatchObject({ imported: 4, skipped: 0, newFilms: 3 });
-    expect(await findMovie(db, 4)).toMatchObject({ vote_count: 0 });
+    expect(await films.find(4)).toMatchObject({ vote_count: 0 });
   });
 
   it('horrorcast import applies INGEST_MIN_VOTES unless --keep-unvoted, and prints snake_case JSON', async () => {
@@ -311,7 +312,7 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
       { line: 6, reason: 'id: expected a positive whole number, got "x23"' },
     ]);
     expect(summary).toMatchObject({ rows: 3, imported: 2 });
-    expect(await findMovie(database().handle.db, 21)).toMatchObject({
+    expect(await database().stores.films.find(21)).toMatchObject({
       title: 'Hello, Again',
       overview: 'First line,\r\nsecond "quoted" line\r\nthird',
     });
@@ -362,6 +363,6 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
       { line: 3, reason: expect.stringMatching(/^broken quoting: a quote inside an unquoted field/) },
     ]);
     expect(summary).toMatchObject({ imported: 1 });
-    expect(await findMovie(database().handle.db, 33)).toBeDefined();
+    expect(await database().stores.films.find(33)).toBeDefined();
   });
 });

@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { IngestRunFailedError, runIngest } from '../../src/ingest/index.js';
 import type { IngestOptions, IngestProgress } from '../../src/ingest/types.js';
-import { countMovies, countSnapshots, type IngestRun, parseGenres } from '../../src/persistence/index.js';
+import { parseGenres } from '../../src/persistence/index.js';
 import type { TmdbClient } from '../../src/tmdb/client.js';
 import { TmdbAuthError } from '../../src/tmdb/errors.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
 import { TokenBucketRateLimiter } from '../../src/tmdb/rate-limiter.js';
+import { emptyCollectionTables, mostSnapshotsOfOneFilmInOneRun } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import {
-  emptyTables,
-  expectedFilms,
-  KEY,
-  mostSnapshotsOfOneFilmInOneRun,
-  quietLogger,
-  smallCatalog,
-  tmdbFor,
-  YEARS,
-} from './helpers.js';
+import { expectedFilms, KEY, quietLogger, smallCatalog, tmdbFor, YEARS } from './helpers.js';
 
 const catalog = smallCatalog();
 const expected = expectedFilms(catalog);
@@ -36,22 +28,21 @@ afterAll(async () => {
 });
 
 describeEachDialect('collection run', (database) => {
-  const db = () => database().handle.db;
+  const stores = () => database().stores;
   const deps = (tmdb: TmdbClient = tmdbFor(mock), now?: () => Date) => ({
-    database: database().handle,
+    stores: stores(),
     tmdb,
     logger: quietLogger(),
     now,
   });
-  const run = (id: number) =>
-    db()
-      .selectFrom('ingest_runs')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow() as Promise<IngestRun>;
+  const run = async (id: number) => {
+    const found = await stores().collectionRuns.find(id);
+    if (!found) throw new Error(`no collection run ${id}`);
+    return found;
+  };
 
   beforeEach(async () => {
-    await emptyTables(db());
+    await emptyCollectionTables(database().handle);
     mock.update({ faults: { rate: 0 }, inject: undefined });
     mock.resetStats();
   });
@@ -72,7 +63,7 @@ describeEachDialect('collection run', (database) => {
     expect(summary.apiCalls).toBe(summary.pages + expected.length);
     expect(mock.stats.byEndpoint.discover).toBe(summary.pages);
 
-    const rows = await db().selectFrom('movies').selectAll().execute();
+    const rows = await stores().films.all();
     expect(rows.map((r) => r.tmdb_id).sort()).toEqual(expected.map((f) => f.id).sort());
     const byId = new Map(expected.map((f) => [f.id, f]));
     for (const row of rows) {
@@ -82,8 +73,8 @@ describeEachDialect('collection run', (database) => {
       expect(row.imdb_id).toBe(film.imdb_id);
       expect(row.details_fetched_at).not.toBeNull();
     }
-    expect(await countSnapshots(db())).toBe(expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await stores().films.countSnapshots()).toBe(expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
 
     expect(await run(summary.runId)).toMatchObject({
       status: 'succeeded',
@@ -109,9 +100,9 @@ describeEachDialect('collection run', (database) => {
     expect(mock.stats.byEndpoint.movie).toBe(detailsBefore);
     expect(second).toMatchObject({ newFilms: 0, updatedFilms: expected.length, detailsFetched: 0 });
     expect(second.apiCalls).toBe(second.pages);
-    expect(await countMovies(db())).toBe(expected.length);
-    expect(await countSnapshots(db())).toBe(2 * expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await stores().films.count()).toBe(expected.length);
+    expect(await stores().films.countSnapshots()).toBe(2 * expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
   });
 
   it('fetches details again once they are more than a week old', async () => {
@@ -136,13 +127,11 @@ describeEachDialect('collection run', (database) => {
     const summary = await runIngest(deps(), options);
     expect(Object.values(mock.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(summary).toMatchObject({ status: 'succeeded', failureCount: 0, newFilms: expected.length });
-    const missing = await db()
-      .selectFrom('movies')
-      .select('tmdb_id')
-      .where((eb) => eb.or([eb('runtime', 'is', null), eb('genres', 'is', null)]))
-      .execute();
+    const missing = (await stores().films.all()).filter(
+      (film) => film.runtime === null || film.genres === null,
+    );
     expect(missing).toEqual([]);
-    expect(await countSnapshots(db())).toBe(expected.length);
+    expect(await stores().films.countSnapshots()).toBe(expected.length);
   });
 
   it('gives a discover page that failed every attempt one more chance instead of dropping its year', async () => {
@@ -185,13 +174,10 @@ describeEachDialect('collection run', (database) => {
       expect(summary.status).toBe('partial');
       expect(summary.failures).toEqual([{ tmdbId: gone, reason: expect.stringMatching(/404/) }]);
       expect(strict.stats.log.filter((entry) => entry.target === `/3/movie/${gone}`)).toHaveLength(1);
-      expect(await countMovies(db())).toBe(expected.length);
-      const film = await db()
-        .selectFrom('movies')
-        .selectAll()
-        .where('tmdb_id', '=', gone)
-        .executeTakeFirstOrThrow();
-      expect(film.details_fetched_at).toBeNull();
+      expect(await stores().films.count()).toBe(expected.length);
+      const film = await stores().films.find(gone);
+      expect(film).toBeDefined();
+      expect(film?.details_fetched_at).toBeNull();
     } finally {
       await strict.close();
     }
@@ -207,7 +193,7 @@ describeEachDialect('collection run', (database) => {
       const summary = await runIngest(deps(tmdbFor(strict)), options);
       expect(summary.status).toBe('partial');
       expect(summary.failures).toEqual([{ tmdbId: odd.id, reason: expect.stringMatching(/vote_average/) }]);
-      expect(await countMovies(db())).toBe(expected.length - 1);
+      expect(await stores().films.count()).toBe(expected.length - 1);
     } finally {
       await strict.close();
     }
@@ -262,17 +248,17 @@ describeEachDialect('collection run', (database) => {
     }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(IngestRunFailedError);
     const interruptedRunId = (first as IngestRunFailedError).summary.runId;
-    const storedBefore = await countSnapshots(db());
+    const storedBefore = await stores().films.countSnapshots();
     expect(storedBefore).toBeGreaterThan(0);
 
     const resumed = await runIngest(deps(), { ...options, jobId: 'ingest-resumed-job' });
     expect(resumed.runId).toBe(interruptedRunId);
     expect(resumed.status).toBe('succeeded');
-    const runs = await db().selectFrom('ingest_runs').selectAll().execute();
+    const runs = await stores().collectionRuns.all();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'succeeded', error: null, snapshots: expected.length });
-    expect(await countMovies(db())).toBe(expected.length);
-    expect(await countSnapshots(db())).toBe(expected.length);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db())).toBe(1);
+    expect(await stores().films.count()).toBe(expected.length);
+    expect(await stores().films.countSnapshots()).toBe(expected.length);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
   });
 });

@@ -2,18 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runIngest } from '../../src/ingest/index.js';
-import { countMovies, countSnapshots } from '../../src/persistence/index.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
+import { mostSnapshotsOfOneFilmInOneRun } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import {
-  expectedFilms,
-  KEY,
-  mostSnapshotsOfOneFilmInOneRun,
-  quietLogger,
-  smallCatalog,
-  tmdbFor,
-  YEARS,
-} from './helpers.js';
+import { expectedFilms, KEY, quietLogger, smallCatalog, tmdbFor, YEARS } from './helpers.js';
 
 const catalog = smallCatalog(23);
 const expected = expectedFilms(catalog);
@@ -33,7 +25,7 @@ function exited(process: ChildProcess): Promise<NodeJS.Signals | number | null> 
 
 describeEachDialect('collection killed with SIGKILL', (database) => {
   it('leaves whole pages behind, and the next run completes the work without duplicates', async () => {
-    const { db } = database().handle;
+    const { films, collectionRuns } = database().stores;
     const ingest = spawn(process.execPath, ['--import', 'tsx', child], {
       env: {
         PATH: process.env.PATH,
@@ -55,24 +47,25 @@ describeEachDialect('collection killed with SIGKILL', (database) => {
     const exit = exited(ingest);
     let stored = 0;
     for (;;) {
-      stored = await countMovies(db).catch(() => 0);
+      stored = await films.count().catch(() => 0);
       if (stored >= 40 || ingest.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     ingest.kill('SIGKILL');
     expect(await exit, stderr).toBe('SIGKILL');
 
-    const killedRun = await db.selectFrom('ingest_runs').selectAll().executeTakeFirstOrThrow();
-    const afterKill = await countMovies(db);
+    const [killedRun] = await collectionRuns.all();
+    if (!killedRun) throw new Error('expected the killed run to be recorded');
+    const afterKill = await films.count();
     expect(killedRun.status).toBe('running');
     expect(afterKill).toBeGreaterThan(0);
     expect(afterKill).toBeLessThan(expected.length);
     // Films, snapshots and the run row are committed together: they agree after the kill.
     expect(killedRun.new_films).toBe(afterKill);
-    expect(killedRun.snapshots).toBe(await countSnapshots(db));
+    expect(killedRun.snapshots).toBe(await films.countSnapshots());
 
     const rerun = await runIngest(
-      { database: database().handle, tmdb: tmdbFor(mock), logger: quietLogger() },
+      { stores: database().stores, tmdb: tmdbFor(mock), logger: quietLogger() },
       { ...YEARS, maxPagesPerYear: 20, minVotes: 10 },
     );
     expect(rerun).toMatchObject({
@@ -82,16 +75,11 @@ describeEachDialect('collection killed with SIGKILL', (database) => {
       detailsFetched: expected.length - afterKill,
       snapshots: expected.length,
     });
-    const ids = (await db.selectFrom('movies').select('tmdb_id').execute()).map((r) => r.tmdb_id);
-    expect(ids.sort()).toEqual(expected.map((f) => f.id).sort());
-    const withoutDetails = await db
-      .selectFrom('movies')
-      .select('tmdb_id')
-      .where('details_fetched_at', 'is', null)
-      .execute();
-    expect(withoutDetails).toEqual([]);
-    expect(await mostSnapshotsOfOneFilmInOneRun(db)).toBe(1);
-    const runs = await db.selectFrom('ingest_runs').select(['id', 'status', 'error']).orderBy('id').execute();
+    const collected = await films.all();
+    expect(collected.map((r) => r.tmdb_id).sort()).toEqual(expected.map((f) => f.id).sort());
+    expect(collected.filter((film) => film.details_fetched_at === null)).toEqual([]);
+    expect(await mostSnapshotsOfOneFilmInOneRun(database().handle)).toBe(1);
+    const runs = await collectionRuns.all();
     expect(runs[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
     expect(runs[1]).toMatchObject({ status: 'succeeded' });
   });

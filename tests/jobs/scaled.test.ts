@@ -5,10 +5,10 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
 import { createBullmqJobRunner } from '../../src/jobs/bullmq.js';
 import type { JobRunner, JobStatus } from '../../src/jobs/types.js';
-import { countMovies, countSnapshots } from '../../src/persistence/index.js';
 import { discoverableFilms } from '../../src/tmdb/catalog.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
 import { type MockTmdb, startMockTmdb } from '../../src/tmdb/mock/index.js';
+import { mostSnapshotsOfOneFilmInOneRun, snapshotsPerRun } from '../helpers/database-state.js';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '../helpers/databases.js';
 import { describeWithRedis } from '../helpers/redis.js';
 
@@ -119,12 +119,11 @@ describeWithRedis('scaled shape', (redis) => {
         const done = await finished(runner, first.id);
         expect(done).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
 
-        const { db } = database.handle;
-        const runs = await db.selectFrom('ingest_runs').selectAll().execute();
+        const runs = await database.stores.collectionRuns.all();
         expect(runs).toHaveLength(1);
         expect(runs[0]).toMatchObject({ job_id: first.id, status: 'succeeded' });
-        expect(await countMovies(db)).toBe(expectedFilms(2020, 2021));
-        expect(await countSnapshots(db)).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.countSnapshots()).toBe(expectedFilms(2020, 2021));
 
         // The finished ingest requested one training, which one of the workers ran.
         const trainQueue = new Queue('train', { connection: { url: redis().url }, prefix });
@@ -149,7 +148,6 @@ describeWithRedis('scaled shape', (redis) => {
 
       it('a worker killed mid-ingest: another resumes the job and the counts are right', async () => {
         const { database, prefix, runner } = await setup();
-        const { db } = database.handle;
         const env = { DATABASE_URL: database.url, REDIS_PREFIX: prefix };
         const doomed = startWorker(env);
         await doomed.ready;
@@ -157,13 +155,13 @@ describeWithRedis('scaled shape', (redis) => {
         // Mid-ingest: some pages are stored, not all.
         await vi.waitFor(
           async () => {
-            if ((await countSnapshots(db)) === 0) throw new Error('nothing stored yet');
+            if ((await database.stores.films.countSnapshots()) === 0) throw new Error('nothing stored yet');
           },
           { timeout: 60_000, interval: 10 },
         );
         doomed.child.kill('SIGKILL');
         await doomed.exited;
-        const storedBeforeKill = await countSnapshots(db);
+        const storedBeforeKill = await database.stores.films.countSnapshots();
         expect(storedBeforeKill).toBeLessThan(expectedFilms(2020, 2021));
         expect(await runner.getJob(id)).toMatchObject({ state: 'running' });
         // Joining the stalled job, not starting another.
@@ -175,36 +173,23 @@ describeWithRedis('scaled shape', (redis) => {
         expect(done).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
 
         const films = expectedFilms(2020, 2021);
-        expect(await countMovies(db)).toBe(films);
-        const withoutDetails = await db
-          .selectFrom('movies')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('details_fetched_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        expect(Number(withoutDetails.n)).toBe(0);
+        expect(await database.stores.films.count()).toBe(films);
+        const withoutDetails = (await database.stores.films.all()).filter(
+          (f) => f.details_fetched_at === null,
+        );
+        expect(withoutDetails.length).toBe(0);
 
         // Every run belongs to this one job; the last one holds one snapshot per film, and each
         // run's record matches the snapshots it left behind.
-        const runs = await db.selectFrom('ingest_runs').selectAll().orderBy('id').execute();
+        const runs = await database.stores.collectionRuns.all();
         expect(runs.every((run) => run.job_id === id)).toBe(true);
         const last = runs.at(-1)!;
         expect(last).toMatchObject({ id: (done.result as { runId: number }).runId, status: 'succeeded' });
         expect(runs.slice(0, -1).every((run) => run.status === 'failed')).toBe(true);
-        const perRun = await db
-          .selectFrom('movie_snapshots')
-          .select(['ingest_run_id', (eb) => eb.fn.countAll().as('n')])
-          .groupBy('ingest_run_id')
-          .execute();
-        const snapshotsOf = new Map(perRun.map((row) => [row.ingest_run_id, Number(row.n)]));
+        const snapshotsOf = await snapshotsPerRun(database.handle);
         expect(snapshotsOf.get(last.id)).toBe(films);
         for (const run of runs) expect(snapshotsOf.get(run.id) ?? 0).toBe(run.snapshots);
-        const duplicates = await db
-          .selectFrom('movie_snapshots')
-          .select(['tmdb_id', 'ingest_run_id', (eb) => eb.fn.countAll().as('n')])
-          .groupBy(['tmdb_id', 'ingest_run_id'])
-          .having((eb) => eb.fn.countAll(), '>', 1)
-          .execute();
-        expect(duplicates).toEqual([]);
+        expect(await mostSnapshotsOfOneFilmInOneRun(database.handle)).toBe(1);
 
         rescuer.child.kill('SIGTERM');
         expect(await rescuer.exited).toBe(0);
@@ -212,21 +197,20 @@ describeWithRedis('scaled shape', (redis) => {
 
       it('SIGTERM: the worker checkpoints its ingest and exits; the next worker resumes the job', async () => {
         const { database, prefix, runner } = await setup();
-        const { db } = database.handle;
         const env = { DATABASE_URL: database.url, REDIS_PREFIX: prefix };
         const stopping = startWorker(env);
         await stopping.ready;
         const { id } = await runner.enqueueIngest();
         await vi.waitFor(
           async () => {
-            if ((await countSnapshots(db)) === 0) throw new Error('nothing stored yet');
+            if ((await database.stores.films.countSnapshots()) === 0) throw new Error('nothing stored yet');
           },
           { timeout: 60_000, interval: 10 },
         );
         stopping.child.kill('SIGTERM');
         expect(await stopping.exited).toBe(0);
         expect(await runner.getJob(id)).toMatchObject({ state: 'queued' });
-        const interrupted = await db.selectFrom('ingest_runs').selectAll().execute();
+        const interrupted = await database.stores.collectionRuns.all();
         expect(interrupted).toEqual([
           expect.objectContaining({ job_id: id, status: 'failed', error: 'cancelled' }),
         ]);
@@ -237,7 +221,7 @@ describeWithRedis('scaled shape', (redis) => {
           state: 'completed',
           result: { status: 'succeeded' },
         });
-        expect(await countMovies(db)).toBe(expectedFilms(2020, 2021));
+        expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
         next.child.kill('SIGTERM');
         expect(await next.exited).toBe(0);
       });

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countMovies,
-  countSnapshots,
-  findMovie,
-  insertSnapshots,
-  type MovieInput,
-  openDatabase,
-  parseGenres,
-  snapshotHistory,
-  topMoviesByPopularity,
-  upsertMovies,
-} from '../../src/persistence/index.js';
+import { createStores, type MovieInput, openDatabase, parseGenres } from '../../src/persistence/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 
 function film(id: number, overrides: Partial<MovieInput> = {}): MovieInput {
@@ -28,44 +17,42 @@ function film(id: number, overrides: Partial<MovieInput> = {}): MovieInput {
   };
 }
 
-describeEachDialect('movies repository', (database, dialect) => {
+describeEachDialect('films store', (database) => {
   it('upserting twice keeps one row with the new values', async () => {
-    const { db } = database().handle;
-    const first = await upsertMovies(db, dialect, [film(1, { runtime: 95, genres: ['Horror', 'Thriller'] })]);
+    const { films } = database().stores;
+    const first = await films.upsert([film(1, { runtime: 95, genres: ['Horror', 'Thriller'] })]);
     expect(first).toEqual({ inserted: 1, updated: 0 });
-    const second = await upsertMovies(db, dialect, [
-      film(1, { title: 'Renamed', popularity: 77.5, vote_count: 999 }),
-    ]);
+    const second = await films.upsert([film(1, { title: 'Renamed', popularity: 77.5, vote_count: 999 })]);
     expect(second).toEqual({ inserted: 0, updated: 1 });
-    const row = await findMovie(db, 1);
+    const row = await films.find(1);
     expect(row).toMatchObject({ title: 'Renamed', popularity: 77.5, vote_count: 999 });
     // A discover-only update must not blank what /movie/{id} told us.
     expect(row?.runtime).toBe(95);
     expect(parseGenres(row?.genres ?? null)).toEqual(['Horror', 'Thriller']);
-    expect(await countMovies(db)).toBe(1);
+    expect(await films.count()).toBe(1);
   });
 
   it('round-trips Japanese, emoji and right-to-left titles', async () => {
-    const { db } = database().handle;
+    const { films } = database().stores;
     const titles = { 10: '呪怨 ザ・ファイナル', 11: 'Scream 🔪👻', 12: 'תחת הלבנה', 13: 'الغرفة المظلمة' };
-    await upsertMovies(
-      db,
-      dialect,
+    await films.upsert(
       Object.entries(titles).map(([id, title]) => film(Number(id), { title, original_title: title })),
     );
     for (const [id, title] of Object.entries(titles)) {
-      const row = await findMovie(db, Number(id));
+      const row = await films.find(Number(id));
       expect(row?.title).toBe(title);
       expect(row?.original_title).toBe(title);
     }
   });
 
   it('batches thousands of films and ranks them by popularity', async () => {
-    const { db } = database().handle;
-    const films = Array.from({ length: 1234 }, (_, i) => film(1000 + i, { popularity: (i * 7919) % 1234 }));
-    const result = await upsertMovies(db, dialect, films);
+    const { films } = database().stores;
+    const catalogue = Array.from({ length: 1234 }, (_, i) =>
+      film(1000 + i, { popularity: (i * 7919) % 1234 }),
+    );
+    const result = await films.upsert(catalogue);
     expect(result.inserted).toBe(1234);
-    const top = await topMoviesByPopularity(db, 10);
+    const top = await films.top(10);
     expect(top).toHaveLength(10);
     expect(top[0]!.popularity).toBe(1233);
     for (let i = 1; i < top.length; i++)
@@ -73,13 +60,11 @@ describeEachDialect('movies repository', (database, dialect) => {
   });
 
   it('returns snapshots oldest first and ignores a second snapshot of the same film in the same run', async () => {
-    const { db } = database().handle;
-    await upsertMovies(db, dialect, [film(50)]);
-    const before = await countSnapshots(db);
+    const { films } = database().stores;
+    await films.upsert([film(50)]);
+    const before = await films.countSnapshots();
     const times = ['2026-01-03T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'];
-    const written = await insertSnapshots(
-      db,
-      dialect,
+    const written = await films.insertSnapshots(
       times.map((snapshot_ts, i) => ({
         tmdb_id: 50,
         ingest_run_id: null,
@@ -90,32 +75,28 @@ describeEachDialect('movies repository', (database, dialect) => {
       })),
     );
     expect(written).toBe(3);
-    const history = await snapshotHistory(db, 50);
+    const history = await films.snapshotHistory(50);
     expect(history.map((s) => s.snapshot_ts)).toEqual([...times].sort());
-    expect(await countSnapshots(db)).toBe(before + 3);
+    expect(await films.countSnapshots()).toBe(before + 3);
   });
 
   it('lets two connections upsert the same films at once without failing or duplicating', async () => {
     const { url } = database();
     const a = openDatabase(url);
     const b = openDatabase(url);
+    const [storesA, storesB] = [createStores(a), createStores(b)];
     try {
-      const films = Array.from({ length: 800 }, (_, i) => film(5000 + i));
-      const reversed = [...films].reverse().map((f) => ({ ...f, popularity: f.popularity + 1 }));
+      const before = await storesA.films.count();
+      const catalogue = Array.from({ length: 800 }, (_, i) => film(5000 + i));
+      const reversed = [...catalogue].reverse().map((f) => ({ ...f, popularity: f.popularity + 1 }));
       const results = await Promise.all([
-        upsertMovies(a.db, dialect, films),
-        upsertMovies(b.db, dialect, reversed),
-        upsertMovies(a.db, dialect, films),
-        upsertMovies(b.db, dialect, reversed),
+        storesA.films.upsert(catalogue),
+        storesB.films.upsert(reversed),
+        storesA.films.upsert(catalogue),
+        storesB.films.upsert(reversed),
       ]);
       for (const r of results) expect(r.inserted + r.updated).toBe(800);
-      const count = await a.db
-        .selectFrom('movies')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('tmdb_id', '>=', 5000)
-        .where('tmdb_id', '<', 5800)
-        .executeTakeFirstOrThrow();
-      expect(Number(count.n)).toBe(800);
+      expect(await storesA.films.count()).toBe(before + 800);
     } finally {
       await a.close();
       await b.close();

@@ -1,4 +1,4 @@
-import type { MovieInput } from '../../src/persistence/movies.js';
+import type { MovieInput } from '../../src/persistence/index.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
 import type { TrainingFilm } from '../../src/training/pipeline.js';
 

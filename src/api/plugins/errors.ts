@@ -62,7 +62,10 @@ export function registerErrorHandling(
       return reply.code(400).send(errorBody(400, describeValidation(error)));
     }
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send(errorBody(error.statusCode, error.message));
+      const body = errorBody(error.statusCode, error.message);
+      return reply
+        .code(error.statusCode)
+        .send(error.hint === undefined ? body : { ...body, hint: error.hint });
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode < 500) {

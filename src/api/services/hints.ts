@@ -1,11 +1,11 @@
-import type { MoviesRepository } from '../repositories/movies.js';
-import type { RunsRepository } from '../repositories/runs.js';
 import { hints } from '../schemas/common.js';
+import type { MoviesService } from './movies.js';
+import type { RunsService } from './runs.js';
 
 export type HintService = ReturnType<typeof createHintService>;
 
 /** Explains an empty answer in terms of what to run next; only asked when there is nothing to show. */
-export function createHintService(movies: MoviesRepository, runs: RunsRepository) {
+export function createHintService(movies: MoviesService, runs: RunsService) {
   return {
     async noFilms(): Promise<string> {
       const ingest = await runs.latestIngest();

@@ -1,10 +1,10 @@
 import type { JobRunner } from '../../jobs/types.js';
-import type { DatabaseHandle } from '../../persistence/connection.js';
-import type { ModelResultsRepository } from '../repositories/models.js';
-import type { MoviesRepository } from '../repositories/movies.js';
-import type { RunsRepository } from '../repositories/runs.js';
 import type { AdminGuard } from './admin-auth.js';
+import type { HealthService } from './health.js';
 import type { HintService } from './hints.js';
+import type { ModelResultsService } from './models.js';
+import type { MoviesService } from './movies.js';
+import type { RunsService } from './runs.js';
 
 /** Settings the routes read; a subset of Config so that tests can build the API without environment. */
 export interface ApiSettings {
@@ -17,11 +17,11 @@ export interface ApiSettings {
 
 /** Everything a route may use, built once by the app and handed to each route plugin. */
 export interface ApiServices {
-  database: DatabaseHandle;
+  health: HealthService;
   jobs: JobRunner;
-  movies: MoviesRepository;
-  models: ModelResultsRepository;
-  runs: RunsRepository;
+  movies: MoviesService;
+  models: ModelResultsService;
+  runs: RunsService;
   hints: HintService;
   requireAdmin: AdminGuard;
   settings: ApiSettings;

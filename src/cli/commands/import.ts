@@ -46,7 +46,7 @@ export async function importAction(file: string, options: ImportCommandOptions):
   const wiring = createWiring();
   const minVotes = options.keepUnvoted ? 0 : (options.minVotes ?? wiring.config.INGEST_MIN_VOTES);
   try {
-    const summary = await importCsv({ database: await wiring.database(), logger: wiring.logger }, file, {
+    const summary = await importCsv({ stores: await wiring.stores(), logger: wiring.logger }, file, {
       minVotes,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);

@@ -44,7 +44,7 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const summary = await ingestWithConfig(
-      { config: wiring.config, logger: wiring.logger, database: await wiring.database() },
+      { config: wiring.config, logger: wiring.logger, stores: await wiring.stores() },
       {
         fromYear,
         toYear,

@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { InProcessJobRunner } from '../../jobs/in-process.js';
 import { onShutdown } from '../../jobs/shutdown.js';
 import type { JobRunner } from '../../jobs/types.js';
-import { countMovies } from '../../persistence/movies.js';
-import { latestIngestRun, latestSucceededTrainRun } from '../../persistence/runs.js';
 import { createWiring, type Wiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
 
@@ -31,11 +29,11 @@ export interface RunningServer {
  * after it, instead of leaving the dashboard empty until the timetable fires.
  */
 async function bootstrap(wiring: Wiring, jobs: InProcessJobRunner): Promise<void> {
-  const { db } = await wiring.database();
+  const stores = await wiring.stores();
   const [films, lastIngest, lastTraining] = await Promise.all([
-    countMovies(db),
-    latestIngestRun(db),
-    latestSucceededTrainRun(db),
+    stores.films.count(),
+    stores.collectionRuns.latest(),
+    stores.trainingRuns.latestSucceeded(),
   ]);
   const lastCollected = lastIngest?.finished_at ? Date.parse(lastIngest.finished_at) : 0;
   if (films === 0 || Date.now() - lastCollected > STALE_COLLECTION_MS) {

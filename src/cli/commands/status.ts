@@ -1,16 +1,7 @@
 import { type Config, usesDemoData } from '../../config/index.js';
 import { redisLocation } from '../../jobs/redis-url.js';
 import type { JobKind, JobRunner, QueueDepth } from '../../jobs/types.js';
-import {
-  countMovies,
-  countRuns,
-  countSnapshots,
-  type IngestRun,
-  latestIngestRun,
-  latestTrainRun,
-  schemaVersion,
-  type TrainRun,
-} from '../../persistence/index.js';
+import { type IngestRun, schemaVersion, type TrainRunRecord } from '../../persistence/index.js';
 import { createWiring, type Wiring } from '../../wiring.js';
 
 type JobsStatus =
@@ -36,46 +27,37 @@ async function jobsStatus(wiring: Wiring): Promise<JobsStatus> {
   return { shape: 'scaled', redis: { location, reachable: true, queues: await runner.queueDepths() } };
 }
 
-function parsedJson(text: string | null): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 function ingestView(run: IngestRun | undefined) {
   if (!run) return null;
   return {
     id: run.id,
     status: run.status,
     source: run.source,
-    sourceFile: run.source_file,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
+    source_file: run.source_file,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
     years: run.year_from === null ? null : { from: run.year_from, to: run.year_to },
     pages: run.pages,
-    apiCalls: run.api_calls,
-    newFilms: run.new_films,
-    updatedFilms: run.updated_films,
+    api_calls: run.api_calls,
+    new_films: run.new_films,
+    updated_films: run.updated_films,
     snapshots: run.snapshots,
-    failures: run.failure_count,
+    failure_count: run.failure_count,
     skipped: run.skipped,
     error: run.error,
   };
 }
 
-function trainingView(run: TrainRun | undefined) {
+function trainingView(run: TrainRunRecord | undefined) {
   if (!run) return null;
   return {
     id: run.id,
     status: run.status,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
-    samples: run.sample_count,
-    seconds: run.duration_seconds,
-    metrics: parsedJson(run.metrics),
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    sample_count: run.sample_count,
+    duration_seconds: run.duration_seconds,
+    metrics: run.metrics,
     error: run.error,
   };
 }
@@ -83,27 +65,28 @@ function trainingView(run: TrainRun | undefined) {
 /** What `status` reports; the database is opened without migrating it. */
 export async function collectStatus(wiring: Wiring) {
   const database = await wiring.database();
-  const { db } = database;
+  const { films: filmStore, collectionRuns, trainingRuns } = await wiring.stores();
   const version = await schemaVersion(database);
   const migrated = version.applied > 0;
-  const [films, snapshots, runs, lastIngest, lastTraining, jobs] = await Promise.all([
-    migrated ? countMovies(db) : 0,
-    migrated ? countSnapshots(db) : 0,
-    migrated ? countRuns(db) : { ingest: 0, train: 0 },
-    migrated ? latestIngestRun(db) : undefined,
-    migrated ? latestTrainRun(db) : undefined,
+  const [films, snapshots, ingestRuns, trainRuns, lastIngest, lastTraining, jobs] = await Promise.all([
+    migrated ? filmStore.count() : 0,
+    migrated ? filmStore.countSnapshots() : 0,
+    migrated ? collectionRuns.count() : 0,
+    migrated ? trainingRuns.count() : 0,
+    migrated ? collectionRuns.latest() : undefined,
+    migrated ? trainingRuns.latest() : undefined,
     jobsStatus(wiring),
   ]);
   return {
     database: { reachable: true, location: database.location, dialect: database.dialect },
     schema: version,
     jobs,
-    dataSource: dataSourceOf(wiring.config),
+    data_source: dataSourceOf(wiring.config),
     films,
     snapshots,
-    runs,
-    lastIngest: ingestView(lastIngest),
-    lastTraining: trainingView(lastTraining),
+    runs: { ingest: ingestRuns, train: trainRuns },
+    last_collection: ingestView(lastIngest),
+    last_training: trainingView(lastTraining),
   };
 }
 
@@ -113,17 +96,13 @@ function dataSourceOf(config: Config): 'demo' | 'tmdb' {
 
 type Status = Awaited<ReturnType<typeof collectStatus>>;
 
-const number = (value: unknown) => (typeof value === 'number' ? value.toFixed(3) : '—');
+const number = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(3));
 
-function describeTraining(training: NonNullable<Status['lastTraining']>): string {
-  const head = `${training.status} at ${training.startedAt} on ${training.samples} films`;
-  const metrics = training.metrics as {
-    rf_regression?: { r2?: number; mae?: number };
-    rf_classification?: { auc?: number; accuracy?: number };
-    cv5?: { rf_regression_r2?: { mean: number }; rf_classification_auc?: { mean: number } };
-  } | null;
-  if (!metrics?.rf_regression) return training.error ? `${head}: ${training.error}` : head;
-  return `${head}; forest R² ${number(metrics.rf_regression.r2)} (5-fold ${number(metrics.cv5?.rf_regression_r2?.mean)}), classifier AUC ${number(metrics.rf_classification?.auc)} (5-fold ${number(metrics.cv5?.rf_classification_auc?.mean)})`;
+function describeTraining(training: NonNullable<Status['last_training']>): string {
+  const head = `${training.status} at ${training.started_at} on ${training.sample_count} films`;
+  const { metrics } = training;
+  if (!metrics) return training.error ? `${head}: ${training.error}` : head;
+  return `${head}; forest R² ${number(metrics.rf_regression.r2)} (5-fold ${number(metrics.cv5.rf_regression_r2?.mean)}), classifier AUC ${number(metrics.rf_classification.auc)} (5-fold ${number(metrics.cv5.rf_classification_auc?.mean)})`;
 }
 
 function describeJobs(jobs: JobsStatus): string {
@@ -133,21 +112,21 @@ function describeJobs(jobs: JobsStatus): string {
   return `BullMQ on ${jobs.redis.location}: ingest ${depth(jobs.redis.queues.ingest)}; train ${depth(jobs.redis.queues.train)}`;
 }
 
-function describeIngest(ingest: NonNullable<Status['lastIngest']>): string {
+function describeIngest(ingest: NonNullable<Status['last_collection']>): string {
   const error = ingest.error ? ` (${ingest.error})` : '';
   if (ingest.source === 'import') {
-    return `import of ${ingest.sourceFile ?? 'a CSV file'}, ${ingest.status} at ${ingest.startedAt}: ${ingest.newFilms} new, ${ingest.updatedFilms} updated, ${ingest.failures} rejected, ${ingest.skipped} skipped (too few votes)${error}`;
+    return `import of ${ingest.source_file ?? 'a CSV file'}, ${ingest.status} at ${ingest.started_at}: ${ingest.new_films} new, ${ingest.updated_films} updated, ${ingest.failure_count} rejected, ${ingest.skipped} skipped (too few votes)${error}`;
   }
-  return `${ingest.status} at ${ingest.startedAt}: ${ingest.newFilms} new, ${ingest.updatedFilms} updated, ${ingest.snapshots} snapshots, ${ingest.apiCalls} API calls, ${ingest.failures} failures${error}`;
+  return `${ingest.status} at ${ingest.started_at}: ${ingest.new_films} new, ${ingest.updated_films} updated, ${ingest.snapshots} snapshots, ${ingest.api_calls} API calls, ${ingest.failure_count} failures${error}`;
 }
 
 function render(status: Status): string {
-  const { schema, lastIngest, lastTraining } = status;
+  const { schema, last_collection: lastIngest, last_training: lastTraining } = status;
   return [
     `database     ${status.database.location} (reachable)`,
     `schema       ${schema.current ?? 'empty'}${schema.pending.length ? `, ${schema.pending.length} pending (run \`horrorcast migrate\`)` : ''}`,
     `jobs         ${describeJobs(status.jobs)}`,
-    `data source  ${status.dataSource === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
+    `data source  ${status.data_source === 'demo' ? 'demo catalogue (no TMDB_API_KEY set)' : 'TMDB'}`,
     `films        ${status.films} (${status.snapshots} snapshots)`,
     `runs         ${status.runs.ingest} collections, ${status.runs.train} trainings`,
     `last ingest  ${lastIngest ? describeIngest(lastIngest) : 'never'}`,

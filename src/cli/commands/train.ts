@@ -13,7 +13,7 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
       process.stdout.write(`${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`);
       return;
     }
-    const summary = await runTraining({ db: (await wiring.database()).db, logger: wiring.logger });
+    const summary = await runTraining({ stores: await wiring.stores(), logger: wiring.logger });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       return;
@@ -25,8 +25,10 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
       return;
     }
     const { metrics, seconds } = summary;
-    const cv = (name: keyof typeof metrics.cv5) =>
-      `${metrics.cv5[name].mean.toFixed(3)} ± ${metrics.cv5[name].std.toFixed(3)}`;
+    const cv = (name: keyof typeof metrics.cv5) => {
+      const value = metrics.cv5[name];
+      return value ? `${value.mean.toFixed(3)} ± ${value.std.toFixed(3)}` : '—';
+    };
     const took = (value: number | undefined) => `${(value ?? 0).toFixed(2)} s`;
     process.stdout.write(
       `${[

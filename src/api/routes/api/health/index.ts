@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { checkConnection } from '../../../../persistence/connection.js';
 import { readinessResponse, readinessUnavailable } from '../../../schemas/health.js';
 import type { RouteOptions } from '../../../services/index.js';
 
 /** GET /api/health: readiness, including one round trip to the database. */
 const apiHealthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
-  const { database, settings } = services;
+  const { health, settings } = services;
   app.get(
     '',
     {
@@ -17,18 +16,18 @@ const apiHealthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servi
     },
     async (request, reply) => {
       try {
-        await checkConnection(database);
+        await health.checkDatabase();
       } catch (error) {
         request.log.error({ err: error }, 'database health check failed');
         return reply.code(503).send({
           status: 'unavailable' as const,
-          database: database.dialect,
+          database: health.databaseKind,
           message: 'The database does not answer; the reason is in the server log.',
         });
       }
       return {
         status: 'ok' as const,
-        database: database.dialect,
+        database: health.databaseKind,
         uptime_seconds: Math.round((Date.now() - settings.started.getTime()) / 1000),
       };
     },

@@ -1,22 +1,14 @@
-import type { Kysely } from 'kysely';
-import { recentSnapshots } from '../../persistence/analysis.js';
-import {
-  countMovies,
-  countSnapshots,
-  findMovie,
-  parseGenres,
-  topMoviesByPopularity,
-} from '../../persistence/movies.js';
-import type { Database } from '../../persistence/schema.js';
+import { type FilmsStore, parseGenres } from '../../persistence/index.js';
 import type { MovieResponse } from '../schemas/movies.js';
 import type { SummaryFilm } from '../schemas/summary.js';
 
-export type MoviesRepository = ReturnType<typeof createMoviesRepository>;
+export type MoviesService = ReturnType<typeof createMoviesService>;
 
-export function createMoviesRepository(db: Kysely<Database>) {
+/** Films as the API lists and shows them. */
+export function createMoviesService(films: FilmsStore) {
   return {
     async top(limit: number): Promise<SummaryFilm[]> {
-      const rows = await topMoviesByPopularity(db, limit);
+      const rows = await films.top(limit);
       return rows.map((m) => ({
         tmdb_id: m.tmdb_id,
         title: m.title,
@@ -33,10 +25,10 @@ export function createMoviesRepository(db: Kysely<Database>) {
       tmdbId: number,
       snapshotLimit: number,
     ): Promise<Omit<MovieResponse, 'prediction'> | undefined> {
-      const row = await findMovie(db, tmdbId);
+      const row = await films.find(tmdbId);
       if (!row) return undefined;
       const { details_fetched_at: _fetched, genres, ...movie } = row;
-      const snapshots = await recentSnapshots(db, tmdbId, snapshotLimit);
+      const snapshots = await films.recentSnapshots(tmdbId, snapshotLimit);
       return {
         movie: { ...movie, genres: parseGenres(genres) },
         snapshots: snapshots.map((s) => ({
@@ -49,8 +41,8 @@ export function createMoviesRepository(db: Kysely<Database>) {
     },
 
     async counts(): Promise<{ films: number; snapshots: number }> {
-      const [films, snapshots] = await Promise.all([countMovies(db), countSnapshots(db)]);
-      return { films, snapshots };
+      const [filmCount, snapshots] = await Promise.all([films.count(), films.countSnapshots()]);
+      return { films: filmCount, snapshots };
     },
   };
 }

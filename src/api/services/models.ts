@@ -1,15 +1,4 @@
-import type { Kysely } from 'kysely';
-import {
-  classificationResult,
-  clusterPoints,
-  clusterProfiles,
-  featureImportances,
-  linearPredictionOf,
-  regressionPredictions,
-  topLinearPredictions,
-} from '../../persistence/analysis.js';
-import { latestSucceededTrainRun } from '../../persistence/runs.js';
-import type { Database } from '../../persistence/schema.js';
+import type { TrainingMetrics, TrainingRunsStore } from '../../persistence/index.js';
 import { type FilmAttributes, loadTrainedModels, predictWhatIf } from '../../training/index.js';
 import type { ClassificationResult } from '../schemas/classification.js';
 import type { PcaQuery } from '../schemas/clustering.js';
@@ -17,12 +6,12 @@ import type { RunRef } from '../schemas/common.js';
 import type { ModelScores } from '../schemas/metrics.js';
 import type { LinearPrediction } from '../schemas/predictions.js';
 import type { RegressionPredictionsQuery } from '../schemas/regression.js';
-import { explainedVarianceOf, parseMetrics, scoresOf } from './metrics.js';
 import { cutPage, windowOf } from './pages.js';
+import { scoresOf } from './scores.js';
 
 export interface LatestModel {
   run: RunRef;
-  metrics: Record<string, unknown> | null;
+  metrics: TrainingMetrics | null;
   scores: ModelScores;
 }
 
@@ -35,7 +24,7 @@ export interface ModelResultsOptions {
   freshnessMs?: number;
 }
 
-export type ModelResultsRepository = ReturnType<typeof createModelResultsRepository>;
+export type ModelResultsService = ReturnType<typeof createModelResultsService>;
 
 /**
  * Distinct questions per run are few: pages are cached as a handful of block windows (see pages.ts)
@@ -70,7 +59,8 @@ function toLinear(row: LinearPrediction & { model_name?: string }): LinearPredic
   };
 }
 
-export function createModelResultsRepository(db: Kysely<Database>, options: ModelResultsOptions = {}) {
+/** The newest successful run's results, as the API shows them; answers are cached per run. */
+export function createModelResultsService(runs: TrainingRunsStore, options: ModelResultsOptions = {}) {
   const freshnessMs = options.freshnessMs ?? 1000;
   let latest: { checkedAt: number; model: Promise<LatestModel | null> } | undefined;
   let answersRunId: number | undefined;
@@ -79,9 +69,9 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
   function latestModel(): Promise<LatestModel | null> {
     const now = Date.now();
     if (!latest || now - latest.checkedAt >= freshnessMs) {
-      const model = latestSucceededTrainRun(db).then((run) => {
+      const model = runs.latestSucceeded().then((run) => {
         if (!run) return null;
-        const metrics = parseMetrics(run.metrics);
+        const { metrics } = run;
         return {
           run: {
             id: run.id,
@@ -134,7 +124,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
 
     async predictions(limit: number) {
       const answer = await forLatest(`predictions:${limit}`, async (model) =>
-        (await topLinearPredictions(db, model.run.id, limit)).map(toLinear),
+        (await runs.topLinearPredictions(model.run.id, limit)).map(toLinear),
       );
       return answer && { run: answer.model.run, scores: answer.model.scores, items: answer.result };
     },
@@ -142,13 +132,13 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     async predictionOf(tmdbId: number): Promise<LinearPrediction | null> {
       const model = await latestModel();
       if (!model) return null;
-      const row = await linearPredictionOf(db, model.run.id, tmdbId);
+      const row = await runs.linearPredictionOf(model.run.id, tmdbId);
       return row ? toLinear(row) : null;
     },
 
     async features(limit: number) {
       const answer = await forLatest('features', (model) =>
-        featureImportances(db, model.run.id, MAX_FEATURES),
+        runs.featureImportances(model.run.id, MAX_FEATURES),
       );
       return answer && { run: answer.model.run, items: answer.result.slice(0, limit) };
     },
@@ -158,7 +148,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       const answer = await forLatest(
         window.cacheable ? `regression:${query.set}:${window.offset}:${window.limit}` : null,
         async (model) => {
-          const { total, rows } = await regressionPredictions(db, model.run.id, {
+          const { total, rows } = await runs.regressionPredictions(model.run.id, {
             ...window,
             set: query.set,
           });
@@ -179,7 +169,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       const answer = await forLatest(
         'classification',
         async (model): Promise<ClassificationResult | null> => {
-          const row = await classificationResult(db, model.run.id);
+          const row = await runs.classificationResult(model.run.id);
           if (!row) return null;
           const scores = model.scores.rf_classification;
           return {
@@ -206,15 +196,15 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
       const key = window.cacheable ? `pca:${window.offset}:${window.limit}` : null;
       const answer = await forLatest(key, async (model) => {
         const [points, profiles] = await Promise.all([
-          clusterPoints(db, model.run.id, window),
-          clusterProfiles(db, model.run.id),
+          runs.clusterPoints(model.run.id, window),
+          runs.clusterProfiles(model.run.id),
         ]);
         return { total: points.total, items: points.rows, clusters: profiles.length };
       });
       return (
         answer && {
           run: answer.model.run,
-          explained_variance: explainedVarianceOf(answer.model.metrics),
+          explained_variance: answer.model.metrics?.clustering.pca_explained ?? [],
           ...answer.result,
           items: cutPage(answer.result.items, window, query),
         }
@@ -222,12 +212,12 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     /**
-     * What the newest run's stored models make of a film that need not exist (SPEC §8). The models
+     * What the newest run's stored models make of a film that need not exist. The models
      * are read and parsed once per run and kept with the run's other answers; `prediction` is null
      * when that run stored no models.
      */
     async whatIf(film: FilmAttributes) {
-      const answer = await forLatest('trained-models', (model) => loadTrainedModels(db, model.run.id));
+      const answer = await forLatest('trained-models', (model) => loadTrainedModels(runs, model.run.id));
       return (
         answer && {
           run: answer.model.run,
@@ -237,7 +227,7 @@ export function createModelResultsRepository(db: Kysely<Database>, options: Mode
     },
 
     async profiles() {
-      const answer = await forLatest('profiles', (model) => clusterProfiles(db, model.run.id));
+      const answer = await forLatest('profiles', (model) => runs.clusterProfiles(model.run.id));
       return answer && { run: answer.model.run, items: answer.result };
     },
   };

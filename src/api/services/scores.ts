@@ -1,0 +1,47 @@
+import type { TrainingMetrics } from '../../persistence/index.js';
+import type { ClassificationScore, ModelScores, RegressionScore } from '../schemas/metrics.js';
+
+/** The figures the API promises, read from a training run's metrics document. */
+export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
+  if (!metrics) {
+    return {
+      linear_popularity: null,
+      linear_vote_average: null,
+      rf_regression: null,
+      rf_classification: null,
+      clusters: null,
+    };
+  }
+  const { cv5 } = metrics;
+  const linearPopularity: RegressionScore = {
+    mae: metrics.linear.popularity.mae,
+    r2: metrics.linear.popularity.r2,
+    cv_mae: cv5.linear_popularity_mae ?? null,
+    cv_r2: cv5.linear_popularity_r2 ?? null,
+  };
+  const linearVoteAverage: RegressionScore = {
+    mae: metrics.linear.vote_average.mae,
+    r2: metrics.linear.vote_average.r2,
+    cv_mae: cv5.linear_vote_average_mae ?? null,
+    cv_r2: cv5.linear_vote_average_r2 ?? null,
+  };
+  const rfRegression: RegressionScore = {
+    mae: metrics.rf_regression.mae,
+    r2: metrics.rf_regression.r2,
+    cv_mae: cv5.rf_regression_mae ?? null,
+    cv_r2: cv5.rf_regression_r2 ?? null,
+  };
+  const rfClassification: ClassificationScore = {
+    accuracy: metrics.rf_classification.accuracy,
+    auc: metrics.rf_classification.auc,
+    cv_accuracy: cv5.rf_classification_accuracy ?? null,
+    cv_auc: cv5.rf_classification_auc ?? null,
+  };
+  return {
+    linear_popularity: linearPopularity,
+    linear_vote_average: linearVoteAverage,
+    rf_regression: rfRegression,
+    rf_classification: rfClassification,
+    clusters: metrics.clustering.k,
+  };
+}

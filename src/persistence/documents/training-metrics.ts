@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The metrics document a training run stores in train_runs.metrics. Training writes it with this
+ * type, the training-runs store parses it with this schema on read, and the API and the CLI read
+ * its typed fields: a renamed field fails to compile instead of turning into a silent null.
+ */
+
+const meanStd = z.object({ mean: z.number(), std: z.number() });
+
+const regressionScores = z.object({ mae: z.number(), r2: z.number() });
+
+export const crossValidatedMetrics = [
+  'rf_regression_r2',
+  'rf_regression_mae',
+  'rf_classification_auc',
+  'rf_classification_accuracy',
+  'linear_popularity_r2',
+  'linear_popularity_mae',
+  'linear_vote_average_r2',
+  'linear_vote_average_mae',
+] as const;
+
+export type CrossValidatedMetric = (typeof crossValidatedMetrics)[number];
+
+/** Every figure of a run; `cv5` holds the 5-fold mean ± std of every metric. */
+export const trainingMetricsSchema = z.object({
+  n: z.number().int(),
+  linear: z.object({
+    popularity: regressionScores,
+    vote_average: regressionScores,
+    /** Which feature set the linear baseline used. */
+    features: z.string(),
+  }),
+  rf_regression: regressionScores.extend({ top_features: z.array(z.string()) }),
+  rf_classification: z.object({
+    accuracy: z.number(),
+    auc: z.number(),
+    threshold: z.number(),
+    /** [[TN, FP], [FN, TP]]. */
+    confusion: z.array(z.array(z.number())),
+  }),
+  clustering: z.object({
+    k: z.number().int(),
+    inertia: z.number(),
+    sizes: z.array(z.number()),
+    pca_explained: z.array(z.number()),
+  }),
+  /** Training computes every one; readers still show the others when a document lacks one. */
+  cv5: z.partialRecord(z.enum(crossValidatedMetrics), meanStd),
+});
+
+export type TrainingMetrics = z.infer<typeof trainingMetricsSchema>;
+export type RegressionScores = z.infer<typeof regressionScores>;
+
+/**
+ * The document of a stored run, or null when the run stored none or one this version cannot read
+ * (invalid JSON or another layout): readers then show no figures rather than wrong ones.
+ */
+export function parseTrainingMetrics(json: string | null): TrainingMetrics | null {
+  if (!json) return null;
+  try {
+    const parsed = trainingMetricsSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
