@@ -33,7 +33,8 @@ export function fitBinEdges(features: Matrix, maxBins = MAX_BINS): BinEdges {
         const at = Math.floor((q * rows) / maxBins);
         const edge = (sorted[at - 1] + sorted[at]) / 2;
         // Ties span quantiles: keep each edge once, and only between two different values.
-        if (sorted[at - 1] !== sorted[at] && (cuts.length === 0 || edge > cuts[cuts.length - 1])) cuts.push(edge);
+        if (sorted[at - 1] !== sorted[at] && (cuts.length === 0 || edge > cuts[cuts.length - 1]))
+          cuts.push(edge);
       }
     }
     edges.push(cuts);
