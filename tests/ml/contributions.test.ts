@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fitGradientBoostingRegressor, predictGradientBoosting } from '../../src/ml/boosting.js';
-import { boostingContributions, meanAbsoluteContributions } from '../../src/ml/contributions.js';
+import {
+  boostingContributions,
+  forestContributions,
+  meanAbsoluteContributions,
+} from '../../src/ml/contributions.js';
+import { fitRandomForestRegressor, predictRandomForest } from '../../src/ml/forest.js';
 import { matrixFromRows } from '../../src/ml/matrix.js';
 import { createRandom } from '../../src/ml/random.js';
 
@@ -28,5 +33,32 @@ describe('path contributions of boosted trees', () => {
     const [first, second, third] = meanAbsoluteContributions(contributions);
     expect(first).toBeGreaterThan(2 * second);
     expect(second).toBeGreaterThan(5 * third);
+  });
+});
+
+describe('path contributions of a random forest', () => {
+  const random = createRandom(13);
+  const rows = Array.from({ length: 400 }, () => [random.next(), random.next(), random.next()]);
+  const y = Float64Array.from(rows, (r) => 10 * r[0] + 2 * (r[1] > 0.5 ? 1 : 0));
+  const x = matrixFromRows(rows);
+  const model = fitRandomForestRegressor(x, y, { trees: 10, maxDepth: 6, seed: 14 });
+  const unseen = matrixFromRows(
+    Array.from({ length: 50 }, () => [random.next(), random.next(), random.next()]),
+  );
+  const contributions = forestContributions(model, x, unseen);
+
+  it('base plus contributions is the forest prediction, on rows it was not fitted on', () => {
+    const predicted = predictRandomForest(model, unseen);
+    for (let i = 0; i < unseen.rows; i++) {
+      let total = contributions.base;
+      for (let j = 0; j < 3; j++) total += contributions.values[i * 3 + j];
+      expect(total).toBeCloseTo(predicted[i], 9);
+    }
+  });
+
+  it('credits the feature that matters most', () => {
+    const [first, second, third] = meanAbsoluteContributions(contributions);
+    expect(first).toBeGreaterThan(2 * second);
+    expect(second).toBeGreaterThan(third);
   });
 });
