@@ -14,7 +14,7 @@ export type BinEdges = number[][];
 
 /**
  * Edges from the training values: with few distinct values, one bin per value (edges half-way
- * between neighbours); otherwise edges at quantiles, half-way between the two values around each.
+ * between neighbours); otherwise bins of about equal sample counts, edges half-way between values.
  */
 export function fitBinEdges(features: Matrix, maxBins = MAX_BINS): BinEdges {
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS) {
@@ -29,17 +29,39 @@ export function fitBinEdges(features: Matrix, maxBins = MAX_BINS): BinEdges {
     if (distinct.length <= maxBins) {
       for (let k = 1; k < distinct.length; k++) cuts.push((distinct[k - 1] + distinct[k]) / 2);
     } else {
-      for (let q = 1; q < maxBins; q++) {
-        const at = Math.floor((q * rows) / maxBins);
-        const edge = (sorted[at - 1] + sorted[at]) / 2;
-        // Ties span quantiles: keep each edge once, and only between two different values.
-        if (sorted[at - 1] !== sorted[at] && (cuts.length === 0 || edge > cuts[cuts.length - 1]))
-          cuts.push(edge);
-      }
+      equalFrequencyCuts(sorted, distinct, maxBins, cuts);
     }
     edges.push(cuts);
   }
   return edges;
+}
+
+/**
+ * Cuts between distinct values so that bins hold about equally many samples: each bin closes once
+ * it holds its share of what is left, so a value repeated across several quantiles takes one bin and
+ * leaves the others to the rest (rather than losing them).
+ */
+function equalFrequencyCuts(
+  sorted: Float64Array,
+  distinct: Float64Array,
+  maxBins: number,
+  cuts: number[],
+): void {
+  let position = 0;
+  let inBin = 0;
+  for (let k = 0; k < distinct.length - 1 && cuts.length < maxBins - 1; k++) {
+    let count = 0;
+    while (position < sorted.length && sorted[position] === distinct[k]) {
+      position++;
+      count++;
+    }
+    inBin += count;
+    const share = (sorted.length - position + inBin) / (maxBins - cuts.length);
+    if (inBin >= share) {
+      cuts.push((distinct[k] + distinct[k + 1]) / 2);
+      inBin = 0;
+    }
+  }
 }
 
 /** The bin of a value: how many edges lie below it. */
