@@ -192,8 +192,8 @@ interface BeyondReference {
 }
 
 /** Defaults of the boosted popularity model: absolute error, so the few very popular films do not pull every leaf. */
-export const BOOSTED_POPULARITY: BoostingOptions = { loss: 'absolute_error' };
-export const BOOSTED_VOTE_AVERAGE: BoostingOptions = { loss: 'squared_error' };
+const BOOSTED_POPULARITY: BoostingOptions = { loss: 'absolute_error' };
+const BOOSTED_VOTE_AVERAGE: BoostingOptions = { loss: 'squared_error' };
 
 interface CrossValidated {
   mae: number;

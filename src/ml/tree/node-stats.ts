@@ -1,6 +1,6 @@
 import type { NodeStats, Workspace } from './workspace.js';
 
-/** A node's sample count, weight, target sum (class 1's weight for two classes) and impurity. */
+/** Squared error: the node's sample count, weight, weighted target sum and variance. */
 export function regressionStats(ws: Workspace, start: number, end: number, stats: NodeStats): void {
   const { order, weight, weightedTarget, target } = ws;
   let w = 0;
