@@ -38,6 +38,16 @@ describe('binning', () => {
     for (const code of binFeatures(x, edges)) counts[code]++;
     expect(counts).toEqual(new Array(10).fill(100));
   });
+
+  it('a value tied across several quantiles takes one bin and leaves the rest to the other values', () => {
+    const x = matrixFromRows(Array.from({ length: 1000 }, (_, i) => [i < 500 ? 0 : i]));
+    const edges = fitBinEdges(x, 10);
+    expect(edges[0]).toHaveLength(9);
+    const counts = new Array(10).fill(0);
+    for (const code of binFeatures(x, edges)) counts[code]++;
+    expect(counts[0]).toBe(500);
+    for (const count of counts.slice(1)) expect(count).toBeGreaterThanOrEqual(50);
+  });
 });
 
 describe('gradient boosting', () => {
