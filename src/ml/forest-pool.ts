@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { mergeTreeSets, type TreeGrower } from './forest.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
-import { type GrowTask, growTrees, type TreeSet } from './tree.js';
+import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
 /** Worker threads that grow trees; reuse one pool for many forests, then close it. */
 export interface ForestPool {

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { type GrowTask, growTrees } from './tree.js';
+import { type GrowTask, growTrees } from './tree/index.js';
 
 /** Entry point of a forest worker thread: grows the trees of each task it is sent. */
 interface GrowMessage {

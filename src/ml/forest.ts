@@ -1,6 +1,6 @@
 import type { Matrix } from './matrix.js';
 import { createRandom } from './random.js';
-import { type GrowSettings, type GrowTask, growTrees, type TreeSet } from './tree.js';
+import { type GrowSettings, type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
 /** Hyper-parameters, with scikit-learn's defaults where one is not given. */
 export interface ForestOptions {

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -26,12 +26,14 @@ describe('forest workers from compiled JavaScript', () => {
   it('load and grow the same forest as the calling thread', () => {
     const out = join(dir, 'ml');
     mkdirSync(out);
-    for (const file of readdirSync(join(root, 'src/ml')).filter((name) => name.endsWith('.ts'))) {
+    const sources = readdirSync(join(root, 'src/ml'), { recursive: true, encoding: 'utf8' });
+    for (const file of sources.filter((name) => name.endsWith('.ts'))) {
       const source = readFileSync(join(root, 'src/ml', file), 'utf8');
       const { outputText } = ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
         fileName: file,
       });
+      mkdirSync(dirname(join(out, file)), { recursive: true });
       writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
     }
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
