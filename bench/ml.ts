@@ -1,5 +1,5 @@
 /**
- * Machine-learning benchmark (issue 4): the SPEC §4 pipeline on the real 1970–2009 catalogue beside
+ * Machine-learning benchmark: the training pipeline on a real 1970–2009 TMDB horror catalogue beside
  * scikit-learn's figures, then the whole training run on synthetic catalogues of growing size.
  *
  * Usage: npm run bench:ml [-- CATALOG.jsonl] [--reference FILE.json] [--beyond-reference FILE.json]
@@ -550,9 +550,9 @@ async function main(): Promise<void> {
       ...rows.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n');
   const report = [
-    `Command: \`npm run bench:ml\` (${new Date().toISOString().slice(0, 10)}; ${films.length} films of \`tmdb-horror-1970-2009.jsonl\` with vote_count ≥ 10; Node ${process.version}; ${threads} cores, shared with other work, so timings vary by ±30% between runs). Splits and folds come from a numpy-compatible generator, so they are the very ones scikit-learn draws with random_state=42; only the forests' own randomness differs. The linear rows use the horror features, as the reference script does.`,
+    `Command: \`npm run bench:ml\` (${new Date().toISOString().slice(0, 10)}; ${films.length} films of \`tmdb-horror-1970-2009.jsonl\` with vote_count ≥ 10; Node ${process.version}; ${threads} cores, shared with other work, so timings vary by ±30% between runs). Splits and folds come from a numpy-compatible generator, so they are the very ones scikit-learn draws with random_state=42; only the forests' own randomness differs. The linear rows use the horror features, as scikit-learn's run did.`,
     '',
-    '### Quality beside scikit-learn 1.9 (`reference/sklearn-1970-2009.json`)',
+    '### Quality beside scikit-learn 1.9 (its scores on the same films, read from --reference)',
     '',
     table(['metric', 'horrorcast', 'scikit-learn', 'difference', 'target', 'met'], quality),
     '',

@@ -61,7 +61,7 @@ export interface ConfiguredIngest {
 export type IngestRequest = Partial<Pick<IngestOptions, 'fromYear' | 'toYear' | 'maxPagesPerYear'>> &
   Pick<IngestOptions, 'jobId' | 'signal' | 'onProgress'>;
 
-/** A run with the settings of SPEC §2, for the CLI and the job processors. */
+/** A run with the configured settings (TMDB key, rate, years, pages), for the CLI and the job processors. */
 export async function ingestWithConfig(
   deps: ConfiguredIngest,
   request: IngestRequest = {},

@@ -107,7 +107,7 @@ export async function loadCatalogFile(file: string): Promise<CatalogFilm[]> {
   return parseCatalogJsonl(await readFile(file, 'utf8'), file);
 }
 
-/** What `GET /discover/movie` would list for one year with Horrorcast's filters (SPEC §3). */
+/** What `GET /discover/movie` would list for one year with Horrorcast's filters: horror (genre 27), at least the minimum votes, by popularity. */
 export function discoverableFilms(
   catalog: readonly CatalogFilm[],
   options: { fromYear: number; toYear: number; minVotes: number; maxPagesPerYear?: number },

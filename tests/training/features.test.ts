@@ -19,7 +19,7 @@ const film: FilmAttributes = {
 const named = (names: readonly string[], row: number[]) =>
   Object.fromEntries(names.map((n, i) => [n, row[i]]));
 
-describe('features (SPEC §4)', () => {
+describe('features', () => {
   it('horror set: runtime 0 → 90, decade, October flag, holiday = Nov–Dec', () => {
     expect(named(HORROR_FEATURES, horrorFeatureRow(film))).toEqual({
       runtime: 90,

@@ -11,7 +11,7 @@ export const linearPrediction = z.object({
   actual_vote_average: z.number(),
   mae_popularity: z
     .number()
-    .describe('the linear model’s MAE on held-out films, repeated beside each prediction as the seed did'),
+    .describe('the linear model’s MAE on held-out films, repeated beside each prediction'),
   mae_vote_average: z.number().describe('the same for the vote-average model'),
 });
 
