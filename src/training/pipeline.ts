@@ -1,6 +1,5 @@
 import type { TreeGrower } from '../ml/forest.js';
 import { growOnCallingThread } from '../ml/forest-pool.js';
-import type { MeanStd } from '../ml/metrics.js';
 import type {
   CrossValidatedMetric,
   RegressionScores,
