@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { errorBody, HttpError, statusText } from '../errors.js';
+import { errorBody, HttpError } from '../errors.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** Longer URLs are refused before routing: no endpoint needs one, and they only cost parsing. */
@@ -149,7 +150,7 @@ export function createClientErrorHandler(logger: FastifyBaseLogger, headers: Rec
     if (socket.writable) {
       const body = JSON.stringify(errorBody(statusCode, message));
       const lines = [
-        `HTTP/1.1 ${statusCode} ${statusText[statusCode]}`,
+        `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
         'content-type: application/json; charset=utf-8',
         `content-length: ${Buffer.byteLength(body)}`,
         'connection: close',
