@@ -80,15 +80,7 @@ export function modelToJson(model: Model): Envelope {
   };
 }
 
-export function serializeModel(model: Model): string {
-  return JSON.stringify(modelToJson(model));
-}
-
-/** Reads what serializeModel wrote; throws on another format or a newer version. */
-export function deserializeModel(text: string): Model {
-  return modelFromJson(JSON.parse(text));
-}
-
+/** Reads what modelToJson wrote; throws on another format or a newer version. */
 export function modelFromJson(json: unknown): Model {
   const envelope = (json ?? {}) as Partial<Envelope>;
   if (envelope.format !== MODEL_FORMAT || !envelope.model) throw new Error('not a horrorcast model artifact');

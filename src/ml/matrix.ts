@@ -28,16 +28,6 @@ export function matrixFromRows(rowsOfValues: ReadonlyArray<ArrayLike<number>>, c
   return { rows, cols: width, data };
 }
 
-export function matrixToRows(matrix: Matrix): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < matrix.rows; i++) {
-    const row = new Array<number>(matrix.cols);
-    for (let j = 0; j < matrix.cols; j++) row[j] = matrix.data[j * matrix.rows + i];
-    out.push(row);
-  }
-  return out;
-}
-
 export function column(matrix: Matrix, j: number): Float64Array {
   return matrix.data.subarray(j * matrix.rows, (j + 1) * matrix.rows);
 }

@@ -1,5 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { deserializeModel, expectModel, serializeModel } from '../../src/ml/artifact.js';
+import { expectModel, type Model, modelFromJson, modelToJson } from '../../src/ml/artifact.js';
+
+const serializeModel = (model: Model) => JSON.stringify(modelToJson(model));
+const deserializeModel = (text: string) => modelFromJson(JSON.parse(text));
+
 import {
   classProbability,
   fitRandomForestClassifier,
