@@ -1,9 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectModel, type Model, modelFromJson, modelToJson } from '../../src/ml/artifact.js';
-
-const serializeModel = (model: Model) => JSON.stringify(modelToJson(model));
-const deserializeModel = (text: string) => modelFromJson(JSON.parse(text));
-
+import { expectModel } from '../../src/ml/artifact.js';
 import {
   classProbability,
   fitRandomForestClassifier,
@@ -18,6 +14,7 @@ import { createForestPool } from '../../src/ml/forest-pool.js';
 import { type Matrix, matrixFromRows } from '../../src/ml/matrix.js';
 import { r2Score, rocAucScore } from '../../src/ml/metrics.js';
 import { createRandom } from '../../src/ml/random.js';
+import { deserializeModel, serializeModel } from './model-text.js';
 
 /** y depends on features 0 and 1 only; features 2 and 3 are noise. */
 function synthetic(n: number, seed: number): { x: Matrix; y: Float64Array; labels: Int32Array } {

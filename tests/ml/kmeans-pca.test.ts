@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deserializeModel, serializeModel } from '../../src/ml/artifact.js';
 import { fitKMeans, predictKMeans } from '../../src/ml/kmeans.js';
 import { column, matrixFromRows } from '../../src/ml/matrix.js';
 import { fitPca, transformPca } from '../../src/ml/pca.js';
 import { createRandom } from '../../src/ml/random.js';
+import { deserializeModel, serializeModel } from './model-text.js';
 
 function blobs(seed: number) {
   const random = createRandom(seed);
