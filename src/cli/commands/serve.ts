@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { resolveLogFormat } from '../../config/logger.js';
 import type { InProcessJobRunner } from '../../jobs/in-process.js';
 import { onShutdown } from '../../jobs/shutdown.js';
 import type { JobRunner } from '../../jobs/types.js';
@@ -24,6 +25,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How often the start-up collection and training say how far they are. */
+const PROGRESS_EVERY_MS = 3000;
+
+/**
+ * Waits for a start-up job, logging its progress every few seconds: the first start on an empty
+ * database collects and trains for a while, and a silent terminal looks stuck.
+ */
+async function settledWithProgress(wiring: Wiring, jobs: InProcessJobRunner, id: string, what: string) {
+  let last = '';
+  const timer = setInterval(async () => {
+    const job = await jobs.getJob(id);
+    const message = job?.state === 'running' ? job.progress?.message : undefined;
+    if (message && message !== last) {
+      last = message;
+      wiring.logger.info(`${what}: ${message}`);
+    }
+  }, PROGRESS_EVERY_MS);
+  try {
+    const done = await jobs.settled(id);
+    const seconds =
+      done?.startedAt && done.finishedAt
+        ? (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000
+        : 0;
+    if (done?.state === 'completed') wiring.logger.info(`${what}: done in ${seconds.toFixed(1)} s`);
+    return done;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * On a fresh database (or after a long pause) the embedded shape collects at once and trains
  * after it, instead of leaving the dashboard empty until the timetable fires.
@@ -39,17 +70,17 @@ async function bootstrap(wiring: Wiring, jobs: InProcessJobRunner): Promise<void
   if (films === 0 || Date.now() - lastCollected > STALE_COLLECTION_MS) {
     wiring.logger.info({ films }, 'collecting at start: no recent collection');
     const ingest = await jobs.enqueueIngest();
-    const done = await jobs.settled(ingest.id);
+    const done = await settledWithProgress(wiring, jobs, ingest.id, 'first collection');
     if (done?.state !== 'completed') return;
     // The runner queues training itself after a successful collection: wait for that one too.
     const train = await jobs.enqueueTrain();
-    await jobs.settled(train.id);
+    await settledWithProgress(wiring, jobs, train.id, 'training');
     return;
   }
   if (!lastTraining) {
     wiring.logger.info('training at start: no successful training run yet');
     const train = await jobs.enqueueTrain();
-    await jobs.settled(train.id);
+    await settledWithProgress(wiring, jobs, train.id, 'training');
   }
 }
 
@@ -89,8 +120,12 @@ export async function startServer(wiring: Wiring, options: ServeOptions): Promis
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   logger.info(
     { url, shape: options.embedded ? 'embedded' : 'scaled', database: (await wiring.database()).location },
-    `dashboard at ${url}/ , API docs at ${url}/docs`,
+    `Horrorcast is serving the dashboard at ${url}/ (API docs at ${url}/docs)`,
   );
+  if (resolveLogFormat(config.LOG_FORMAT, process.stderr.isTTY === true) === 'pretty') {
+    // On a terminal the address is what a newcomer looks for: set it apart from the log lines.
+    process.stderr.write(`\n  Horrorcast dashboard: ${url}/\n\n`);
+  }
   if (!config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: POST /api/jobs/* answer 503 until it is');
 
   let bootstrapped: Promise<void> = Promise.resolve();
