@@ -1,11 +1,14 @@
+import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../config/logger.js';
 import type { JobRunner } from '../jobs/types.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import type { DatabaseHandle } from '../persistence/connection.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { defaultHttpSettings, type HttpSettings, httpServerOptions } from './plugins/http-server.js';
+import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
 import { registerRequestIdEcho } from './plugins/request-id.js';
@@ -15,6 +18,7 @@ import { registerDashboardAssets } from './plugins/static.js';
 import { createModelResultsRepository } from './repositories/models.js';
 import { createMoviesRepository } from './repositories/movies.js';
 import { createRunsRepository } from './repositories/runs.js';
+import { registerQueueBoard } from './routes/admin/queues/index.js';
 import configRoutes from './routes/api/config/index.js';
 import apiHealthRoutes from './routes/api/health/index.js';
 import classificationRoutes from './routes/api/horror/classification/index.js';
@@ -28,7 +32,7 @@ import runsRoutes from './routes/api/runs/index.js';
 import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
 import healthRoutes from './routes/health/index.js';
-import { createAdminGuard } from './services/admin-auth.js';
+import { createAdminGuard, createAdminTokens } from './services/admin-auth.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
 
@@ -44,11 +48,16 @@ export interface AppDependencies {
   webRoot?: string;
   /** See ModelResultsOptions.freshnessMs. */
   modelFreshnessMs?: number;
+  /** The process's metrics registry, served at /metrics; a fresh one without process metrics otherwise. */
+  metrics?: Metrics;
+  /** The scaled shape's BullMQ queues, shown at /admin/queues; absent in the embedded shape. */
+  boardQueues?: readonly Queue[];
 }
 
 /** Composes the web application: infrastructure, then repositories and services, then routes. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const http = { ...defaultHttpSettings, ...deps.http };
+  const version = deps.version ?? '0.0.0';
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new RequestLogs(),
@@ -65,12 +74,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerRateLimits(app, http.rateLimits);
   await registerCompression(app);
   registerErrorHandling(app);
-  await registerOpenApi(app, { version: deps.version ?? '0.0.0' });
+  await registerOpenApi(app, { version });
+  registerMetrics(app, deps.metrics ?? createMetrics({ process: 'web', collectProcessMetrics: false }));
   await registerDashboardAssets(app, { webRoot: deps.webRoot });
 
   const { db } = deps.database;
   const movies = createMoviesRepository(db);
   const runs = createRunsRepository(db);
+  const adminTokens = createAdminTokens(deps.settings.adminToken);
   const services: ApiServices = {
     database: deps.database,
     jobs: deps.jobs,
@@ -78,8 +89,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     runs,
     models: createModelResultsRepository(db, { freshnessMs: deps.modelFreshnessMs }),
     hints: createHintService(movies, runs),
-    requireAdmin: createAdminGuard(deps.settings.adminToken),
+    requireAdmin: createAdminGuard(adminTokens),
     settings: deps.settings,
+    version,
   };
 
   await app.register(healthRoutes, { prefix: '/health', services });
@@ -95,5 +107,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(jobsRoutes, { prefix: '/api/jobs', services });
   await app.register(statusRoutes, { prefix: '/api/status', services });
   await app.register(configRoutes, { prefix: '/api/config', services });
+  await registerQueueBoard(app, {
+    queues: deps.boardQueues,
+    adminToken: deps.settings.adminToken,
+    adminTokens,
+  });
   return app;
 }
