@@ -97,7 +97,10 @@ export function createMetrics(options: { process: string; collectProcessMetrics?
     labelNames: ['source'] as const,
     registers,
   });
-  /** A failing source leaves its figures out of one scrape instead of failing the whole scrape. */
+  /**
+   * A failing source does not fail the whole scrape: its figures keep their last value (labelled
+   * ones are left out) and the failure is counted.
+   */
   async function read<T>(name: string, source: (() => Promise<T>) | undefined) {
     if (!source) return undefined;
     try {
