@@ -64,8 +64,7 @@ export const predictBody = z
       context.addIssue({ code: 'custom', path: ['release_month'], message: 'expected a month 1–12' });
     }
   })
-  .describe('A film that need not exist: what the newest training run’s models make of it')
-  .meta({ id: 'PredictionRequest' });
+  .describe('A film that need not exist: what the newest training run’s models make of it');
 
 export const predictResponse = z
   .object({
