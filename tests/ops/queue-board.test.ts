@@ -133,6 +133,13 @@ describeWithRedis('/admin/queues in the scaled shape', (redis) => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('__UI_CONFIG__');
+    // The page's own scripts load from this origin, which the content-security policy admits.
+    const script = /<script defer src="(static\/js\/main\.[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    const asset = await app.inject({ method: 'GET', url: `/admin/queues/${script}`, headers: { cookie } });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie } });
     expect(api.statusCode).toBe(200);
     const names = (JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name);

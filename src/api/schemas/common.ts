@@ -38,7 +38,12 @@ export const errorResponse = z
     message: z.string(),
   })
   .describe('What went wrong; 5xx answers never carry internal details')
-  .meta({ id: 'Error' });
+  .meta({
+    id: 'Error',
+    examples: [
+      { statusCode: 404, error: 'Not Found', message: 'No film with TMDB id 42 has been collected.' },
+    ],
+  });
 
 /** Set when a list is empty because data is missing: says which command fills it. */
 export const hint = z
