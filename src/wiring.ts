@@ -62,7 +62,7 @@ export interface Wiring {
    * This process's metrics registry (one per process, labelled with its kind), recording HTTP,
    * TMDB and job figures; the first request names the process.
    */
-  metrics(process?: MetricsProcess): Promise<Metrics>;
+  metrics(process: MetricsProcess): Promise<Metrics>;
   /**
    * `worker` and `scheduler`: /metrics and /health on METRICS_PORT (undefined when it is unset).
    * The worker is healthy while its database answers, the scheduler while Redis does.
@@ -73,7 +73,7 @@ export interface Wiring {
 }
 
 /** The kinds of process whose metrics are told apart by the `process` label. */
-export type MetricsProcess = 'web' | 'worker' | 'scheduler' | 'cli';
+export type MetricsProcess = 'web' | 'worker' | 'scheduler';
 
 /** Masks the TMDB key and the admin token wherever they would appear. */
 function createAppLogger(config: Config, name = 'horrorcast'): Logger {
@@ -114,7 +114,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     return handle;
   });
 
-  const metrics = lazy(async (process: MetricsProcess = 'cli') => {
+  const metrics = lazy(async (process: MetricsProcess) => {
     const { createMetrics } = await import('./observability/metrics.js');
     return createMetrics({ process });
   });
