@@ -9,9 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiSettings } from './api/services/index.js';
 import { type Config, loadConfig, usesDemoData } from './config/index.js';
 import { createLogger, type Logger } from './config/logger.js';
-import type { BullmqWorkers } from './jobs/bullmq.js';
+import type { BullmqJobRunner, BullmqWorkers } from './jobs/bullmq.js';
 import type { InProcessJobRunner } from './jobs/in-process.js';
-import type { JobRunner } from './jobs/types.js';
+import type { JobProcessors, JobRunner } from './jobs/types.js';
+import type { MetricSources, Metrics } from './observability/metrics.js';
+import type { HealthCheck, MetricsServer } from './observability/server.js';
 import type { DatabaseHandle, Stores } from './persistence/index.js';
 import type { RateLimiter } from './tmdb/rate-limiter.js';
 
@@ -58,9 +60,22 @@ export interface Wiring {
   jobWorkers(options?: JobWorkerOptions): Promise<BullmqWorkers>;
   /** The web application (API, dashboard, docs) on the database, answering job requests with `jobs`. */
   webApp(jobs: JobRunner): Promise<FastifyInstance>;
+  /**
+   * This process's metrics registry (one per process, labelled with its kind), recording HTTP,
+   * TMDB and job figures; the first request names the process.
+   */
+  metrics(process: MetricsProcess): Promise<Metrics>;
+  /**
+   * `worker` and `scheduler`: /metrics and /health on METRICS_PORT (undefined when it is unset).
+   * The worker is healthy while its database answers, the scheduler while Redis does.
+   */
+  metricsServer(process: 'worker' | 'scheduler'): Promise<MetricsServer | undefined>;
   /** Closes every piece built so far, the newest first; the wiring can be closed more than once. */
   close(): Promise<void>;
 }
+
+/** The kinds of process whose metrics are told apart by the `process` label. */
+export type MetricsProcess = 'web' | 'worker' | 'scheduler';
 
 /** Masks the TMDB key and the admin token wherever they would appear. */
 function createAppLogger(config: Config, name = 'horrorcast'): Logger {
@@ -106,14 +121,57 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     return createStores(await database());
   });
 
+  const metrics = lazy(async (process: MetricsProcess) => {
+    const { createMetrics } = await import('./observability/metrics.js');
+    return createMetrics({ process });
+  });
+
+  /** Films, snapshots and the newest model scores, read from the database when Prometheus scrapes. */
+  async function databaseFigures(): Promise<MetricSources> {
+    const { scoresOf } = await import('./api/services/scores.js');
+    return {
+      counts: async () => {
+        const { films } = await stores();
+        const [filmCount, snapshots] = await Promise.all([films.count(), films.countSnapshots()]);
+        return { films: filmCount, snapshots };
+      },
+      modelScores: async () => {
+        const run = await (await stores()).trainingRuns.latestSucceeded();
+        return run && { runId: run.id, scores: scoresOf(run.metrics) };
+      },
+    };
+  }
+
+  /** The job processors, timed and counted into this process's metrics. */
+  async function observedProcessors(
+    process: MetricsProcess,
+    rateLimiter: RateLimiter | undefined,
+  ): Promise<JobProcessors> {
+    const [{ createJobProcessors }, { observeJobProcessors }, { tmdbObserverFor }, jobStores, registry] =
+      await Promise.all([
+        import('./jobs/processors.js'),
+        import('./observability/jobs.js'),
+        import('./observability/tmdb.js'),
+        stores(),
+        metrics(process),
+      ]);
+    const processors = createJobProcessors({
+      config,
+      logger,
+      stores: jobStores,
+      rateLimiter,
+      tmdbObserver: tmdbObserverFor(registry),
+    });
+    return observeJobProcessors(processors, registry);
+  }
+
   const inProcessJobs = lazy(async () => {
-    const [{ createInProcessJobRunner }, { createJobProcessors }, { timetableOf }] = await Promise.all([
+    const [{ createInProcessJobRunner }, { timetableOf }] = await Promise.all([
       import('./jobs/in-process.js'),
-      import('./jobs/processors.js'),
       import('./jobs/timetable.js'),
     ]);
     const runner = createInProcessJobRunner({
-      processors: createJobProcessors({ config, logger, stores: await stores() }),
+      processors: await observedProcessors('web', undefined),
       logger,
       timetable: timetableOf(config),
     });
@@ -169,17 +227,13 @@ export function createWiring(options: WiringOptions = {}): Wiring {
 
   const jobWorkers = lazy(async (workerOptions: JobWorkerOptions = {}) => {
     const url = await reachableRedis('worker');
-    const workerStores = await stores();
     const rateLimiter = await sharedTmdbBudget(url, workerOptions.rateLimitKey);
-    const [{ startBullmqWorkers }, { createJobProcessors }] = await Promise.all([
-      import('./jobs/bullmq.js'),
-      import('./jobs/processors.js'),
-    ]);
+    const { startBullmqWorkers } = await import('./jobs/bullmq.js');
     const started = await startBullmqWorkers({
       url,
       prefix: config.REDIS_PREFIX,
       logger,
-      processors: createJobProcessors({ config, logger, stores: workerStores, rateLimiter }),
+      processors: await observedProcessors('worker', rateLimiter),
       concurrency: workerOptions.concurrency,
       lockDurationMs: workerOptions.lockDurationMs,
       stalledIntervalMs: workerOptions.stalledIntervalMs,
@@ -200,12 +254,17 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       configuredSource: usesDemoData(config) ? 'demo' : 'tmdb',
       started: new Date(),
     };
+    const registry = await metrics('web');
+    registry.watch({ ...(await databaseFigures()), queueDepths: () => jobs.queueDepths() });
     const app = await buildApp({
       database: await database(),
       logger,
       jobs,
       version: packageVersion(),
       settings,
+      metrics: registry,
+      // Only the scaled shape's runner has queues to show; the embedded shape's page says so.
+      boardQueues: 'queues' in jobs ? (jobs as BullmqJobRunner).queues : undefined,
       http: {
         trustProxy: config.TRUST_PROXY,
         rateLimits: {
@@ -218,6 +277,49 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     return app;
   });
 
+  /** What /health on METRICS_PORT checks: the store the process cannot work without. */
+  async function healthOf(process: 'worker' | 'scheduler'): Promise<HealthCheck> {
+    if (process === 'scheduler') {
+      const runner = await jobQueue('scheduler');
+      return async () => {
+        try {
+          await runner.queueDepths();
+          return { ok: true };
+        } catch {
+          return { ok: false, reason: 'Redis does not answer' };
+        }
+      };
+    }
+    const [{ checkConnection }, handle] = await Promise.all([import('./persistence/index.js'), database()]);
+    return async () => {
+      try {
+        await checkConnection(handle);
+        return { ok: true };
+      } catch {
+        return { ok: false, reason: 'the database does not answer' };
+      }
+    };
+  }
+
+  const metricsServer = lazy(async (process: 'worker' | 'scheduler') => {
+    if (config.METRICS_PORT === undefined) return undefined;
+    const registry = await metrics(process);
+    if (process === 'scheduler') {
+      const runner = await jobQueue('scheduler');
+      registry.watch({ queueDepths: () => runner.queueDepths() });
+    }
+    const { startMetricsServer } = await import('./observability/server.js');
+    const server = await startMetricsServer({
+      metrics: registry,
+      health: await healthOf(process),
+      host: config.HOST,
+      port: config.METRICS_PORT,
+      logger,
+    });
+    closers.push(() => server.close());
+    return server;
+  });
+
   return {
     config,
     logger,
@@ -227,6 +329,8 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     jobQueue,
     jobWorkers,
     webApp,
+    metrics,
+    metricsServer,
     async close() {
       for (const close of closers.splice(0).reverse()) await close();
     },

@@ -1,17 +1,21 @@
+import type { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../config/logger.js';
 import type { JobRunner } from '../jobs/types.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createStores, type DatabaseHandle } from '../persistence/index.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { defaultHttpSettings, type HttpSettings, httpServerOptions } from './plugins/http-server.js';
+import { registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerRateLimits } from './plugins/rate-limits.js';
 import { registerRequestIdEcho } from './plugins/request-id.js';
 import { RequestLogs } from './plugins/request-logs.js';
 import { registerSecurityHeaders } from './plugins/security.js';
 import { registerDashboardAssets } from './plugins/static.js';
+import { registerQueueBoard } from './routes/admin/queues/index.js';
 import configRoutes from './routes/api/config/index.js';
 import apiHealthRoutes from './routes/api/health/index.js';
 import classificationRoutes from './routes/api/horror/classification/index.js';
@@ -25,7 +29,7 @@ import runsRoutes from './routes/api/runs/index.js';
 import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
 import healthRoutes from './routes/health/index.js';
-import { createAdminGuard } from './services/admin-auth.js';
+import { createAdminGuard, createAdminTokens } from './services/admin-auth.js';
 import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
@@ -45,11 +49,16 @@ export interface AppDependencies {
   webRoot?: string;
   /** See ModelResultsOptions.freshnessMs. */
   modelFreshnessMs?: number;
+  /** The process's metrics registry, served at /metrics; a fresh one without process metrics otherwise. */
+  metrics?: Metrics;
+  /** The scaled shape's BullMQ queues, shown at /admin/queues; absent in the embedded shape. */
+  boardQueues?: readonly Queue[];
 }
 
 /** Composes the web application: infrastructure, then stores and services, then routes. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const http = { ...defaultHttpSettings, ...deps.http };
+  const version = deps.version ?? '0.0.0';
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new RequestLogs(),
@@ -66,12 +75,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerRateLimits(app, http.rateLimits);
   await registerCompression(app);
   registerErrorHandling(app);
-  await registerOpenApi(app, { version: deps.version ?? '0.0.0' });
+  await registerOpenApi(app, { version });
+  registerMetrics(app, deps.metrics ?? createMetrics({ process: 'web', collectProcessMetrics: false }));
   await registerDashboardAssets(app, { webRoot: deps.webRoot });
 
   const stores = createStores(deps.database);
   const movies = createMoviesService(stores.films);
   const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
+  const adminTokens = createAdminTokens(deps.settings.adminToken);
   const services: ApiServices = {
     health: createHealthService({ stores, databaseKind: deps.database.dialect }),
     jobs: deps.jobs,
@@ -79,8 +90,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     runs,
     models: createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs }),
     hints: createHintService(movies, runs),
-    requireAdmin: createAdminGuard(deps.settings.adminToken),
+    requireAdmin: createAdminGuard(adminTokens),
     settings: deps.settings,
+    version,
   };
 
   await app.register(healthRoutes, { prefix: '/health', services });
@@ -96,5 +108,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(jobsRoutes, { prefix: '/api/jobs', services });
   await app.register(statusRoutes, { prefix: '/api/status', services });
   await app.register(configRoutes, { prefix: '/api/config', services });
+  await registerQueueBoard(app, {
+    queues: deps.boardQueues,
+    adminToken: deps.settings.adminToken,
+    adminTokens,
+  });
   return app;
 }

@@ -38,6 +38,29 @@ const databaseUrl = z
     error: 'expected sqlite:PATH, mysql://USER:PASS@HOST:PORT/DB or postgres://USER:PASS@HOST:PORT/DB',
   });
 
+/** An IANA time zone such as UTC or Europe/Berlin, as Intl (and so croner and BullMQ) knows them. */
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an IANA time zone such as UTC or Europe/Berlin' },
+);
+
+const optionalPort = z.preprocess(
+  emptyAsUndefined,
+  z.coerce
+    .number({ error: 'expected a port between 1 and 65535' })
+    .int({ error: 'expected a port between 1 and 65535' })
+    .min(1, { error: 'expected a port between 1 and 65535' })
+    .max(65535, { error: 'expected a port between 1 and 65535' })
+    .optional(),
+);
+
 const optionalSecret = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
 
 /** Short admin tokens can be guessed: 32 characters is 128 bits when they are hex. */
@@ -103,6 +126,10 @@ export const configSchema = z
     POLL_INTERVAL_MS: integer(1000, 86_400_000, 30_000),
     INGEST_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 3 * * *')),
     TRAIN_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 * * * *')),
+    /** The schedules' time zone, the same in both job shapes. */
+    TZ: z.preprocess(emptyAsUndefined, timeZone.default('UTC')),
+    /** `worker` and `scheduler` serve /metrics and /health on this port; unset, they serve nothing. */
+    METRICS_PORT: optionalPort,
     INGEST_START_YEAR: integer(1874, 2100, 2010),
     INGEST_END_YEAR: integer(1874, 2100, currentYear),
     INGEST_MAX_PAGES_PER_YEAR: integer(1, 500, 20),

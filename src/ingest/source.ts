@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Config, usesDemoData } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import type { DataSource, Stores } from '../persistence/index.js';
-import { createTmdbClient, type TmdbClient } from '../tmdb/client.js';
+import { createTmdbClient, type TmdbClient, type TmdbObserver } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';
 import { runIngest } from './run.js';
@@ -56,6 +56,8 @@ export interface ConfiguredIngest {
   stores: Stores;
   /** The scaled shape passes its Redis-backed limiter here so every worker shares one budget. */
   rateLimiter?: RateLimiter;
+  /** Counts TMDB requests, retries, 429s and failures (metrics). */
+  tmdbObserver?: TmdbObserver;
 }
 
 export type IngestRequest = Partial<Pick<IngestOptions, 'fromYear' | 'toYear' | 'maxPagesPerYear'>> &
@@ -75,6 +77,7 @@ export async function ingestWithConfig(
       rateLimiter: deps.rateLimiter ?? new TokenBucketRateLimiter({ ratePerSecond: source.ratePerSecond }),
       concurrency: config.TMDB_CONCURRENCY,
       logger,
+      observer: deps.tmdbObserver,
     });
     return await runIngest(
       { stores: deps.stores, tmdb, logger },

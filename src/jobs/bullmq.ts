@@ -5,7 +5,7 @@ import { followUpOf, runProcessor } from './dispatch.js';
 import { JOB_KINDS, kindOfJobId, newJobId, timetableId } from './ids.js';
 import { openRedis } from './redis.js';
 import { acquireJobLock } from './redis-lock.js';
-import { type Timetable, validateTimetable } from './timetable.js';
+import { DEFAULT_TIME_ZONE, type Timetable, validateTimetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -104,10 +104,16 @@ export interface BullmqJobRunnerOptions extends BullmqConnection {
  * The scaled shape's producer side: `serve` and the CLI enqueue through it, `scheduler` registers
  * the timetable through it; `horrorcast worker` processes (see startBullmqWorkers).
  */
-export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunner {
+export interface BullmqJobRunner extends JobRunner {
+  /** The queues themselves, for the queue board. */
+  readonly queues: readonly Queue[];
+}
+
+export function createBullmqJobRunner(options: BullmqJobRunnerOptions): BullmqJobRunner {
   const log = options.logger.child({ component: 'jobs' });
   const queues = openQueues(options, log);
   return {
+    queues: JOB_KINDS.map((kind) => queues[kind]),
     enqueueIngest: (ingestOptions = {}) => enqueue(queues, 'ingest', ingestOptions),
     enqueueTrain: () => enqueue(queues, 'train', {}),
     async getJob(id) {
@@ -145,11 +151,14 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunne
       for (const kind of JOB_KINDS) {
         await queues[kind].upsertJobScheduler(
           timetableId(kind),
-          { pattern: options.timetable[kind] },
+          { pattern: options.timetable[kind], tz: options.timetable.timeZone ?? DEFAULT_TIME_ZONE },
           { name: kind, data: { options: {} }, opts: JOB_OPTIONS },
         );
       }
-      log.info({ ...options.timetable }, 'timetable registered in Redis');
+      log.info(
+        { ...options.timetable, timeZone: options.timetable.timeZone ?? DEFAULT_TIME_ZONE },
+        'timetable registered in Redis',
+      );
     },
     async close() {
       await Promise.all(JOB_KINDS.map((kind) => queues[kind].close()));

@@ -2,7 +2,7 @@ import type { Cron } from 'croner';
 import type { Logger } from '../config/logger.js';
 import { followUpOf, runProcessor } from './dispatch.js';
 import { newJobId, queuedStatus } from './ids.js';
-import { cronFor, type Timetable } from './timetable.js';
+import { cronFor, DEFAULT_TIME_ZONE, type Timetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -150,11 +150,15 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
     async startSchedule() {
       if (closed || crons.length > 0) return;
       crons.push(
-        cronFor('ingest', options.timetable.ingest, () => enqueue('ingest', {}), log),
-        cronFor('train', options.timetable.train, () => enqueue('train', {}), log),
+        cronFor('ingest', options.timetable, () => enqueue('ingest', {}), log),
+        cronFor('train', options.timetable, () => enqueue('train', {}), log),
       );
       log.info(
-        { ingest: options.timetable.ingest, train: options.timetable.train },
+        {
+          ingest: options.timetable.ingest,
+          train: options.timetable.train,
+          timeZone: options.timetable.timeZone ?? DEFAULT_TIME_ZONE,
+        },
         'timetable registered (in-process)',
       );
     },

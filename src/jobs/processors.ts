@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import { ingestWithConfig } from '../ingest/source.js';
 import type { Stores } from '../persistence/index.js';
+import type { TmdbObserver } from '../tmdb/client.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 import { runTraining } from '../training/index.js';
 import type { JobProcessors } from './types.js';
@@ -12,15 +13,17 @@ export interface ProcessorDeps {
   stores: Stores;
   /** The scaled shape's Redis bucket; omitted, each run has a bucket of its own. */
   rateLimiter?: RateLimiter;
+  /** Counts TMDB traffic (metrics). */
+  tmdbObserver?: TmdbObserver;
 }
 
 /** The work behind each job kind, for either adapter. */
 export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
-  const { config, logger, stores, rateLimiter } = deps;
+  const { config, logger, stores, rateLimiter, tmdbObserver } = deps;
   return {
     ingest: (options, report, signal, job) =>
       ingestWithConfig(
-        { config, logger, stores, rateLimiter },
+        { config, logger, stores, rateLimiter, tmdbObserver },
         {
           fromYear: options.from,
           toYear: options.to,

@@ -3,8 +3,14 @@ import { type Config, ConfigError } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import type { JobKind } from './types.js';
 
-/** Cron expressions of the timetable: when to collect and when to retrain. */
-export type Timetable = Record<JobKind, string>;
+/**
+ * Cron expressions of the timetable (when to collect and when to retrain), read in `timeZone`
+ * (an IANA name, UTC when omitted) by both job shapes alike.
+ */
+export type Timetable = Record<JobKind, string> & { timeZone?: string };
+
+/** The zone a timetable is read in when it names none. */
+export const DEFAULT_TIME_ZONE = 'UTC';
 
 export const TIMETABLE_VARIABLES: Record<JobKind, string> = {
   ingest: 'INGEST_SCHEDULE',
@@ -12,7 +18,7 @@ export const TIMETABLE_VARIABLES: Record<JobKind, string> = {
 };
 
 export function timetableOf(config: Config): Timetable {
-  return { ingest: config.INGEST_SCHEDULE, train: config.TRAIN_SCHEDULE };
+  return { ingest: config.INGEST_SCHEDULE, train: config.TRAIN_SCHEDULE, timeZone: config.TZ };
 }
 
 /**
@@ -20,12 +26,18 @@ export function timetableOf(config: Config): Timetable {
  * by hand, so that a bad one is reported with the variable's name rather than croner's wording.
  */
 export function validateTimetable(timetable: Timetable): void {
-  for (const kind of ['ingest', 'train'] as const) parseCron(kind, timetable[kind], { paused: true }).stop();
+  for (const kind of ['ingest', 'train'] as const) {
+    parseCron(kind, timetable[kind], {
+      paused: true,
+      timezone: timetable.timeZone ?? DEFAULT_TIME_ZONE,
+    }).stop();
+  }
 }
 
 /** A cron whose tick requests a job; a failing request is logged and the timetable keeps going. */
-export function cronFor(kind: JobKind, pattern: string, fire: () => unknown, log: Logger): Cron {
-  return parseCron(kind, pattern, {}, async () => {
+export function cronFor(kind: JobKind, timetable: Timetable, fire: () => unknown, log: Logger): Cron {
+  const timezone = timetable.timeZone ?? DEFAULT_TIME_ZONE;
+  return parseCron(kind, timetable[kind], { timezone }, async () => {
     try {
       const result = await fire();
       log.info({ kind, result }, 'timetable requested a job');
@@ -35,7 +47,12 @@ export function cronFor(kind: JobKind, pattern: string, fire: () => unknown, log
   });
 }
 
-function parseCron(kind: JobKind, pattern: string, options: { paused?: boolean }, tick?: () => void): Cron {
+function parseCron(
+  kind: JobKind,
+  pattern: string,
+  options: { paused?: boolean; timezone: string },
+  tick?: () => void,
+): Cron {
   try {
     return tick ? new Cron(pattern, options, tick) : new Cron(pattern, options);
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../config/logger.js';
-import { TmdbAbortedError, TmdbAuthError } from './errors.js';
+import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from './errors.js';
 import { type HedgeLimits, hedge, LatencyWindow } from './hedge.js';
 import { RateLimitCooldown, REQUEST_PRIORITY, RequestGate } from './pacing.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -51,6 +51,19 @@ export interface TmdbClientOptions {
   /** Cancels every request of this client, e.g. when the run is stopped. */
   signal?: AbortSignal;
   random?: () => number;
+  /** Told about every request, retry, 429 and final failure (metrics); nothing is asked back. */
+  observer?: TmdbObserver;
+}
+
+/** Hooks for counting what the client does; each is optional. */
+export interface TmdbObserver {
+  /** An HTTP request was sent (retries and hedged copies included). */
+  request?(): void;
+  retry?(): void;
+  /** TMDB answered 429. */
+  rateLimited?(): void;
+  /** A request failed for good: every attempt used, or an error no retry can fix. */
+  failure?(): void;
 }
 
 export interface TmdbClientStats {
@@ -101,6 +114,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   });
   const latencies = new LatencyWindow(LATENCY_SAMPLES);
   const stats: TmdbClientStats = { apiCalls: 0, retries: 0, rateLimited: 0, hedges: 0 };
+  const observer = options.observer ?? {};
   let authError: TmdbAuthError | undefined;
   // Aborted on the first 401 so that every queued and open request ends at once.
   const stop = new AbortController();
@@ -110,10 +124,14 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   function send<T>(call: TmdbCall<T>, signal: AbortSignal, priority: number, onSent: () => void) {
     return gate.run(signal, priority, async (): Promise<Outcome<T>> => {
       stats.apiCalls += 1;
+      observer.request?.();
       onSent();
       const outcome = await transport.send(call, signal);
       if (outcome.kind === 'ok') latencies.record(outcome.latencyMs);
-      if (outcome.kind === 'retry' && outcome.rateLimited) stats.rateLimited += 1;
+      if (outcome.kind === 'retry' && outcome.rateLimited) {
+        stats.rateLimited += 1;
+        observer.rateLimited?.();
+      }
       return outcome;
     });
   }
@@ -162,6 +180,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
           onRetryAfter: (retryAfterMs) => cooldown.rateLimited(retryAfterMs),
           onRetry: ({ attempt: attemptNo, reason, delayMs }) => {
             stats.retries += 1;
+            observer.retry?.();
             log.debug(
               { path, attempt: attemptNo, reason, delayMs: Math.round(delayMs) },
               'TMDB request retried',
@@ -171,6 +190,8 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
         },
       );
     } catch (error) {
+      // A 404 is an answer (the film is gone), and a stop is not TMDB's failure.
+      if (!(error instanceof TmdbNotFoundError) && !signal.aborted) observer.failure?.();
       stopOnAuthError(error, path);
       if (authError) throw authError;
       if (signal.aborted && error === signal.reason) throw new TmdbAbortedError(path);

@@ -1,10 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 /**
- * The OpenAPI document is generated from the same zod schemas that validate requests; Swagger UI
+ * The OpenAPI document is generated from the same zod schemas that validate requests: every route
+ * names its operationId, shared schemas are named components, timestamps are `date-time`. Swagger UI
  * at /docs is served from the package's own files (no CDN); see security.ts for its CSP.
  */
 export async function registerOpenApi(app: FastifyInstance, options: { version: string }): Promise<void> {
@@ -29,6 +30,8 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
       },
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/docs/json', '/docs/yaml'] }),
+    // Schemas given an id (`.meta({ id })` in src/api/schemas) become named components, referred to by $ref.
+    transformObject: createJsonSchemaTransformObject({}),
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

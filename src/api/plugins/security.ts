@@ -6,7 +6,7 @@ import helmet, { type HelmetOptions } from 'helmet';
  * Security headers. The content-security policy admits only scripts and styles served by this
  * application: no inline script, no CDN. The dashboard and Chart.js run under it unchanged.
  */
-const directives = {
+export const contentSecurityDirectives = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   scriptSrcAttr: ["'none'"],
@@ -23,7 +23,7 @@ const directives = {
 };
 
 const helmetOptions = {
-  contentSecurityPolicy: { directives },
+  contentSecurityPolicy: { directives: contentSecurityDirectives },
   // Same-origin API: nothing here is meant to be embedded or read by other sites.
   crossOriginResourcePolicy: { policy: 'same-origin' },
 } satisfies HelmetOptions;
@@ -55,7 +55,9 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
   app.addHook('onRoute', (route) => {
     if (route.url === '/docs' || route.url.startsWith('/docs/')) {
       route.helmet = {
-        contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } },
+        contentSecurityPolicy: {
+          directives: { ...contentSecurityDirectives, styleSrc: ["'self'", "'unsafe-inline'"] },
+        },
       };
     }
   });

@@ -37,7 +37,13 @@ export const errorResponse = z
     error: z.string(),
     message: z.string(),
   })
-  .describe('What went wrong; 5xx answers never carry internal details');
+  .describe('What went wrong; 5xx answers never carry internal details')
+  .meta({
+    id: 'Error',
+    examples: [
+      { statusCode: 404, error: 'Not Found', message: 'No film with TMDB id 42 has been collected.' },
+    ],
+  });
 
 /** Set when a list is empty because data is missing: says which command fills it. */
 export const hint = z
@@ -45,7 +51,11 @@ export const hint = z
   .nullable()
   .describe('Why the answer is empty and what to run to fill it; null when there is data');
 
-export const timestamp = z.string().describe('ISO-8601 UTC timestamp');
+export const timestamp = z.string().meta({
+  description: 'ISO-8601 UTC timestamp',
+  format: 'date-time',
+  examples: ['2026-10-31T03:00:00.000Z'],
+});
 
 /** The training run whose results an answer shows. */
 export const runRef = z
@@ -55,7 +65,8 @@ export const runRef = z
     finished_at: timestamp.nullable(),
     sample_count: z.number().int(),
   })
-  .describe('The newest successful training run');
+  .describe('The newest successful training run')
+  .meta({ id: 'TrainingRunRef' });
 
 export type RunRef = z.infer<typeof runRef>;
 

@@ -29,27 +29,31 @@ export const ingestJobBody = z
   .optional()
   .describe('all fields optional; the configured defaults fill the gaps');
 
-export const jobAccepted = z.object({
-  id: z.string(),
-  deduplicated: z.boolean().describe('true when a job of that kind was already waiting or running'),
-  status_url: z.string(),
-});
+export const jobAccepted = z
+  .object({
+    id: z.string().meta({ examples: ['ingest-0b6f0d3e-4a8b-4d47-9a59-0c1f4f0f6f2e'] }),
+    deduplicated: z.boolean().describe('true when a job of that kind was already waiting or running'),
+    status_url: z.string().meta({ examples: ['/api/jobs/ingest-0b6f0d3e-4a8b-4d47-9a59-0c1f4f0f6f2e'] }),
+  })
+  .meta({ id: 'JobAccepted' });
 
 export const jobParams = z.strictObject({
   id: z.string().min(1, { error: 'expected a job id' }).max(200, { error: 'expected a job id' }),
 });
 
-export const jobStatus = z.object({
-  id: z.string(),
-  kind: z.enum(['ingest', 'train']),
-  state: z.enum(['queued', 'running', 'completed', 'failed']),
-  progress: z.record(z.string(), z.unknown()).nullable(),
-  result: z.unknown(),
-  error: z.string().nullable(),
-  created_at: timestamp,
-  started_at: timestamp.nullable(),
-  finished_at: timestamp.nullable(),
-});
+export const jobStatus = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['ingest', 'train']),
+    state: z.enum(['queued', 'running', 'completed', 'failed']),
+    progress: z.record(z.string(), z.unknown()).nullable(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+    created_at: timestamp,
+    started_at: timestamp.nullable(),
+    finished_at: timestamp.nullable(),
+  })
+  .meta({ id: 'JobStatus' });
 
 export const authHeaders = z.object({
   authorization: z.string().optional().describe('Bearer ADMIN_TOKEN'),

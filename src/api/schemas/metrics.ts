@@ -1,30 +1,36 @@
 import { z } from 'zod';
 
 /** A 5-fold cross-validated figure: mean and standard deviation over the folds. */
-export const crossValidated = z.object({ mean: z.number(), std: z.number() });
+export const crossValidated = z.object({ mean: z.number(), std: z.number() }).meta({ id: 'CrossValidated' });
 
-export const regressionScore = z.object({
-  mae: z.number().nullable().describe('mean absolute error on the held-out 25%'),
-  r2: z.number().nullable().describe('coefficient of determination on the held-out 25%'),
-  cv_mae: crossValidated.nullable(),
-  cv_r2: crossValidated.nullable(),
-});
+export const regressionScore = z
+  .object({
+    mae: z.number().nullable().describe('mean absolute error on the held-out 25%'),
+    r2: z.number().nullable().describe('coefficient of determination on the held-out 25%'),
+    cv_mae: crossValidated.nullable(),
+    cv_r2: crossValidated.nullable(),
+  })
+  .meta({ id: 'RegressionScore' });
 
-export const classificationScore = z.object({
-  accuracy: z.number().nullable(),
-  auc: z.number().nullable(),
-  cv_accuracy: crossValidated.nullable(),
-  cv_auc: crossValidated.nullable(),
-});
+export const classificationScore = z
+  .object({
+    accuracy: z.number().nullable(),
+    auc: z.number().nullable(),
+    cv_accuracy: crossValidated.nullable(),
+    cv_auc: crossValidated.nullable(),
+  })
+  .meta({ id: 'ClassificationScore' });
 
 /** Every model's headline figures, read from the training run's metrics document. */
-export const modelScores = z.object({
-  linear_popularity: regressionScore.nullable(),
-  linear_vote_average: regressionScore.nullable(),
-  rf_regression: regressionScore.nullable(),
-  rf_classification: classificationScore.nullable(),
-  clusters: z.number().int().nullable().describe('k of the k-means model'),
-});
+export const modelScores = z
+  .object({
+    linear_popularity: regressionScore.nullable(),
+    linear_vote_average: regressionScore.nullable(),
+    rf_regression: regressionScore.nullable(),
+    rf_classification: classificationScore.nullable(),
+    clusters: z.number().int().nullable().describe('k of the k-means model'),
+  })
+  .meta({ id: 'ModelScores' });
 
 export type CrossValidated = z.infer<typeof crossValidated>;
 export type RegressionScore = z.infer<typeof regressionScore>;

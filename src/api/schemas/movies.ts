@@ -13,36 +13,42 @@ export const movieQuery = z.strictObject({
   }),
 });
 
-export const movie = z.object({
-  tmdb_id: z.number().int(),
-  imdb_id: z.string().nullable(),
-  title: z.string(),
-  original_title: z.string().nullable(),
-  overview: z.string().nullable(),
-  original_language: z.string().nullable(),
-  release_date: z.string().nullable(),
-  popularity: z.number(),
-  vote_count: z.number().int(),
-  vote_average: z.number(),
-  runtime: z.number().int().nullable(),
-  genres: z.array(z.string()),
-  poster_path: z.string().nullable(),
-  backdrop_path: z.string().nullable(),
-  inserted_at: timestamp,
-  updated_at: timestamp,
-});
+export const movie = z
+  .object({
+    tmdb_id: z.number().int(),
+    imdb_id: z.string().nullable(),
+    title: z.string(),
+    original_title: z.string().nullable(),
+    overview: z.string().nullable(),
+    original_language: z.string().nullable(),
+    release_date: z.string().nullable(),
+    popularity: z.number(),
+    vote_count: z.number().int(),
+    vote_average: z.number(),
+    runtime: z.number().int().nullable(),
+    genres: z.array(z.string()),
+    poster_path: z.string().nullable(),
+    backdrop_path: z.string().nullable(),
+    inserted_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Film' });
 
-export const snapshot = z.object({
-  snapshot_ts: timestamp,
-  popularity: z.number(),
-  vote_count: z.number().int(),
-  vote_average: z.number(),
-});
+export const snapshot = z
+  .object({
+    snapshot_ts: timestamp,
+    popularity: z.number(),
+    vote_count: z.number().int(),
+    vote_average: z.number(),
+  })
+  .meta({ id: 'Snapshot' });
 
-export const movieResponse = z.object({
-  movie,
-  snapshots: z.array(snapshot).describe('popularity and votes at each collection, oldest first'),
-  prediction: linearPrediction.nullable().describe('the newest linear prediction for this film'),
-});
+export const movieResponse = z
+  .object({
+    movie,
+    snapshots: z.array(snapshot).describe('popularity and votes at each collection, oldest first'),
+    prediction: linearPrediction.nullable().describe('the newest linear prediction for this film'),
+  })
+  .meta({ id: 'FilmWithHistory' });
 
 export type MovieResponse = z.infer<typeof movieResponse>;

@@ -66,31 +66,33 @@ export const predictBody = z
   })
   .describe('A film that need not exist: what the newest training run’s models make of it');
 
-export const predictResponse = z.object({
-  run: runRef,
-  film: z
-    .object({
-      runtime: z.number().int(),
-      vote_count: z.number().int(),
-      release_date: z.string(),
-      genres: z.array(z.string()),
-      original_language: z.string(),
-    })
-    .describe('the film as the models saw it: the date resolved, "Horror" among the genres'),
-  random_forest: z.object({ popularity: z.number() }).describe('random-forest regression'),
-  linear: z
-    .object({ popularity: z.number(), vote_average: z.number() })
-    .describe('the two linear regressions of the baseline'),
-  high_rating: z
-    .object({
-      probability: z.number().describe('0–1: chance that the vote average lands above the threshold'),
-      threshold: z.number().describe('the median vote average of the run’s films'),
-    })
-    .describe('random-forest classifier'),
-  clustering: z
-    .object({ cluster: z.number().int(), pc1: z.number(), pc2: z.number() })
-    .describe('the k-means cluster and the place on the PCA plot (GET /api/horror/clustering/pca)'),
-});
+export const predictResponse = z
+  .object({
+    run: runRef,
+    film: z
+      .object({
+        runtime: z.number().int(),
+        vote_count: z.number().int(),
+        release_date: z.string(),
+        genres: z.array(z.string()),
+        original_language: z.string(),
+      })
+      .describe('the film as the models saw it: the date resolved, "Horror" among the genres'),
+    random_forest: z.object({ popularity: z.number() }).describe('random-forest regression'),
+    linear: z
+      .object({ popularity: z.number(), vote_average: z.number() })
+      .describe('the two linear regressions of the baseline'),
+    high_rating: z
+      .object({
+        probability: z.number().describe('0–1: chance that the vote average lands above the threshold'),
+        threshold: z.number().describe('the median vote average of the run’s films'),
+      })
+      .describe('random-forest classifier'),
+    clustering: z
+      .object({ cluster: z.number().int(), pc1: z.number(), pc2: z.number() })
+      .describe('the k-means cluster and the place on the PCA plot (GET /api/horror/clustering/pca)'),
+  })
+  .meta({ id: 'PredictionAnswer' });
 
 export const noModelResponse = z
   .object({
@@ -99,7 +101,8 @@ export const noModelResponse = z
     message: z.string(),
     hint: z.string().describe('what to run so that there are models to predict with'),
   })
-  .describe('No successful training run with stored models yet; the hint says what to run');
+  .describe('No successful training run with stored models yet; the hint says what to run')
+  .meta({ id: 'NoModel' });
 
 export type PredictBody = z.infer<typeof predictBody>;
 export type PredictResponse = z.infer<typeof predictResponse>;

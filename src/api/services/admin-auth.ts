@@ -49,20 +49,57 @@ function createFailureCounter(limit: AdminFailureLimit, now: () => number) {
   };
 }
 
+/** What a presented admin token comes to. */
+export type AdminTokenVerdict =
+  | { kind: 'accepted' }
+  | { kind: 'disabled' }
+  | { kind: 'wrong' }
+  | { kind: 'blocked'; waitSeconds: number };
+
+/** Checks presented tokens, counting wrong ones per client; shared by the bearer guard and the sign-in form. */
+export interface AdminTokens {
+  check(client: string, presented: string | undefined): AdminTokenVerdict;
+}
+
 /**
- * Guards every state-changing endpoint with `Authorization: Bearer ADMIN_TOKEN`. Both sides are
- * hashed first so that timingSafeEqual compares equal lengths and the time taken says nothing about
- * the token. Without a configured token the endpoints are closed (503) rather than open. A client
- * that keeps sending wrong tokens is refused (429) until its window ends, whatever it sends.
+ * Both sides are hashed first so that timingSafeEqual compares equal lengths and the time taken
+ * says nothing about the token. Without a configured token nothing is accepted. A client that
+ * keeps sending wrong tokens is refused until its window ends, whatever it sends.
  */
-export function createAdminGuard(
+export function createAdminTokens(
   adminToken: string | undefined,
   options: { failureLimit?: AdminFailureLimit; now?: () => number } = {},
-): AdminGuard {
+): AdminTokens {
   const expected = adminToken ? digest(adminToken) : undefined;
   const failures = createFailureCounter(options.failureLimit ?? defaultFailureLimit, options.now ?? Date.now);
+  return {
+    check(client, presented) {
+      if (!expected) return { kind: 'disabled' };
+      const waitSeconds = failures.blockedFor(client);
+      if (waitSeconds > 0) return { kind: 'blocked', waitSeconds };
+      if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+        failures.record(client);
+        return { kind: 'wrong' };
+      }
+      return { kind: 'accepted' };
+    },
+  };
+}
+
+/**
+ * Guards every state-changing endpoint with `Authorization: Bearer ADMIN_TOKEN`. Without a
+ * configured token the endpoints are closed (503) rather than open; too many wrong tokens from one
+ * client answer 429 until its window ends.
+ */
+export function createAdminGuard(
+  adminToken: string | undefined | AdminTokens,
+  options: { failureLimit?: AdminFailureLimit; now?: () => number } = {},
+): AdminGuard {
+  const tokens = typeof adminToken === 'object' ? adminToken : createAdminTokens(adminToken, options);
   return async (request, reply) => {
-    if (!expected) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const verdict = tokens.check(request.ip, match?.[1]);
+    if (verdict.kind === 'disabled') {
       return reply
         .code(503)
         .send(
@@ -72,22 +109,19 @@ export function createAdminGuard(
           ),
         );
     }
-    const waitSeconds = failures.blockedFor(request.ip);
-    if (waitSeconds > 0) {
+    if (verdict.kind === 'blocked') {
       request.log.warn({ client: request.ip }, 'admin endpoint refused: too many wrong tokens');
       return reply
         .code(429)
-        .header('retry-after', String(waitSeconds))
+        .header('retry-after', String(verdict.waitSeconds))
         .send(
           errorBody(
             429,
-            `Too many wrong admin tokens from this address; try again in ${waitSeconds} seconds.`,
+            `Too many wrong admin tokens from this address; try again in ${verdict.waitSeconds} seconds.`,
           ),
         );
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      failures.record(request.ip);
+    if (verdict.kind === 'wrong') {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="horrorcast"')

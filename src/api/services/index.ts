@@ -25,6 +25,8 @@ export interface ApiServices {
   hints: HintService;
   requireAdmin: AdminGuard;
   settings: ApiSettings;
+  /** Horrorcast's version, as package.json gives it. */
+  version: string;
 }
 
 export interface RouteOptions {

@@ -21,6 +21,7 @@ export async function runScheduler(options: SchedulerOptions = {}): Promise<void
   const { logger } = wiring;
   try {
     const runner = await wiring.jobQueue('scheduler');
+    await wiring.metricsServer('scheduler');
     const shutdown = onShutdown(logger, options.stop);
     try {
       await runner.startSchedule();

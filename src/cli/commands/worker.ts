@@ -22,6 +22,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const shutdown = onShutdown(wiring.logger, stop);
   try {
     await wiring.jobWorkers(tuning);
+    await wiring.metricsServer('worker');
     await shutdown.requested;
   } finally {
     try {

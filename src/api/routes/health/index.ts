@@ -8,6 +8,7 @@ const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
     '',
     {
       schema: {
+        operationId: 'getLiveness',
         tags: ['health'],
         summary: 'Liveness: the web process answers',
         response: { 200: livenessResponse },

@@ -8,6 +8,7 @@ const configRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
     '',
     {
       schema: {
+        operationId: 'getDashboardConfig',
         tags: ['operations'],
         summary: 'Dashboard settings: refresh interval and configured data source',
         response: { 200: clientConfigResponse },

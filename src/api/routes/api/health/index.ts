@@ -9,6 +9,7 @@ const apiHealthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servi
     '',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness: the API and its database answer',
         response: { 200: readinessResponse, 503: readinessUnavailable },

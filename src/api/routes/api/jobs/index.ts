@@ -29,6 +29,7 @@ const jobsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }
     {
       onRequest: requireAdmin,
       schema: {
+        operationId: 'startCollection',
         tags: ['operations'],
         summary: 'Queue a collection (joins one already waiting or running)',
         security: [{ adminToken: [] }],
@@ -48,6 +49,7 @@ const jobsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }
     {
       onRequest: requireAdmin,
       schema: {
+        operationId: 'startTraining',
         tags: ['operations'],
         summary: 'Queue a training run (joins one already waiting or running)',
         security: [{ adminToken: [] }],
@@ -65,6 +67,7 @@ const jobsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }
     '/:id',
     {
       schema: {
+        operationId: 'getJob',
         tags: ['operations'],
         summary: 'State, progress and result of a job',
         params: jobParams,

@@ -10,6 +10,7 @@ const moviesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
     '/:id',
     {
       schema: {
+        operationId: 'getFilm',
         tags: ['films'],
         summary: 'A film with its popularity and vote history',
         params: movieParams,

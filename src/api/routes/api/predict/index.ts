@@ -42,6 +42,7 @@ const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { service
     '',
     {
       schema: {
+        operationId: 'predictFilm',
         tags: ['models'],
         summary: 'What-if: predict a film that does not exist yet with the newest run’s models',
         body: predictBody,

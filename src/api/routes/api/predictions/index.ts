@@ -11,6 +11,7 @@ const predictionsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ser
     '',
     {
       schema: {
+        operationId: 'listLinearPredictions',
         tags: ['models'],
         summary: 'Top 20 linear predictions, with actual values and absolute errors',
         response: { 200: predictionsResponse, 500: errorResponse },

@@ -9,6 +9,7 @@ const runsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }
     '',
     {
       schema: {
+        operationId: 'listRuns',
         tags: ['operations'],
         summary: 'Recent collection and training runs, newest first',
         querystring: runsQuery,

@@ -12,6 +12,7 @@ const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
     '',
     {
       schema: {
+        operationId: 'getStatus',
         tags: ['operations'],
         summary: 'Last collection and training, model scores, data source',
         response: { 200: statusResponse },
@@ -29,6 +30,7 @@ const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
         ? (shownSource as Source)
         : settings.configuredSource;
       return {
+        version: services.version,
         data_source: dataSource,
         configured_source: settings.configuredSource,
         films: counts.films,

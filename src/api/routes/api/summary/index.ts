@@ -10,6 +10,7 @@ const summaryRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { service
     '',
     {
       schema: {
+        operationId: 'getSummary',
         tags: ['films'],
         summary: 'Top 10 films by latest popularity',
         response: { 200: summaryResponse },

@@ -8,6 +8,7 @@ const classificationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     '',
     {
       schema: {
+        operationId: 'getClassificationResults',
         tags: ['models'],
         summary: 'Confusion matrix, accuracy, ROC curve and AUC of the high-rating classifier',
         response: { 200: classificationResponse },

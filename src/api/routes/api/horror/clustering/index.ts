@@ -9,6 +9,7 @@ const clusteringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { serv
     '/pca',
     {
       schema: {
+        operationId: 'listPcaPoints',
         tags: ['models'],
         summary: 'Each film on the first two principal components, with its cluster',
         querystring: pcaQuery,
@@ -34,6 +35,7 @@ const clusteringRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { serv
     '/profiles',
     {
       schema: {
+        operationId: 'listClusterProfiles',
         tags: ['models'],
         summary: 'Per-cluster averages of popularity, rating, runtime and votes, and film counts',
         response: { 200: profilesResponse },

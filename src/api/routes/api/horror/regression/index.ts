@@ -14,6 +14,7 @@ const regressionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { serv
     '/features',
     {
       schema: {
+        operationId: 'listFeatureImportances',
         tags: ['models'],
         summary: 'Feature importances of the random-forest regression, most important first',
         querystring: featuresQuery,
@@ -31,6 +32,7 @@ const regressionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { serv
     '/predictions',
     {
       schema: {
+        operationId: 'listRegressionPredictions',
         tags: ['models'],
         summary: 'Actual and predicted popularity per film (random forest)',
         querystring: regressionPredictionsQuery,
