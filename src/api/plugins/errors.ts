@@ -127,6 +127,9 @@ export function createFrameworkErrorHandler(headers: Record<string, string>) {
 
 type ConnectionError = Error & { code?: string };
 
+/** How long a refused client may keep the connection open after the answer. */
+const CLOSE_GRACE_MS = 1000;
+
 function clientErrorStatus(error: ConnectionError): { statusCode: number; message: string } {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return { statusCode: 408, message: 'The request did not arrive in time; the connection is closed.' };
@@ -157,7 +160,11 @@ export function createClientErrorHandler(logger: FastifyBaseLogger, headers: Rec
         `${REQUEST_ID_HEADER}: ${requestId}`,
         ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
       ];
-      socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
+      // End rather than destroy: closing a socket with unread input sends a reset, which can make
+      // the client lose the answer; the grace timer still frees a client that never hangs up.
+      socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      return;
     }
     socket.destroy(error);
   };
