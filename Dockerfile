@@ -26,7 +26,7 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node bin/horrorcast.js ./bin/
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 8000
+EXPOSE 8000 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/horrorcast.js"]

@@ -130,9 +130,7 @@ async function serveBoard(app: FastifyInstance, queues: readonly Queue[], option
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
       queues: queues.map((queue) => new BullMQAdapter(queue)),
-      // @bull-board/fastify carries its own copy of @bull-board/api (9.10.1 beside 9.10.2): the
-      // classes match at run time, only their private fields make the declarations differ.
-      serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+      serverAdapter,
       options: { uiConfig: { boardTitle: 'Horrorcast jobs' } },
     });
     await board.register(serverAdapter.registerPlugin());
