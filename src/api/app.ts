@@ -27,8 +27,10 @@ import predictionsRoutes from './routes/api/predictions/index.js';
 import runsRoutes from './routes/api/runs/index.js';
 import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
+import guideRoutes from './routes/guide/index.js';
 import healthRoutes from './routes/health/index.js';
 import { createAdminGuard } from './services/admin-auth.js';
+import { createGuidePage } from './services/guide.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
 
@@ -42,6 +44,8 @@ export interface AppDependencies {
   version?: string;
   /** Dashboard files; defaults to src/web/static. */
   webRoot?: string;
+  /** The guide served at /guide; defaults to docs/ML.md. */
+  guidePath?: string;
   /** See ModelResultsOptions.freshnessMs. */
   modelFreshnessMs?: number;
 }
@@ -95,5 +99,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(jobsRoutes, { prefix: '/api/jobs', services });
   await app.register(statusRoutes, { prefix: '/api/status', services });
   await app.register(configRoutes, { prefix: '/api/config', services });
+  await app.register(guideRoutes, { prefix: '/guide', guide: createGuidePage(deps.guidePath) });
   return app;
 }
