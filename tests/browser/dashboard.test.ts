@@ -9,6 +9,7 @@ import { createWiring } from '../../src/wiring.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
+import { type FakeFilm, installInsightsFake } from './fake-insights.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
@@ -57,10 +58,38 @@ function watch(page: Page) {
   return problems;
 }
 
+/** The collected films, as the stand-in for endpoints the application does not serve yet reads them. */
+async function filmsOf(database: TestDatabase): Promise<FakeFilm[]> {
+  const rows = await database.handle.db
+    .selectFrom('movies')
+    .select([
+      'tmdb_id',
+      'title',
+      'original_title',
+      'release_date',
+      'poster_path',
+      'original_language',
+      'genres',
+      'popularity',
+      'vote_count',
+      'vote_average',
+    ])
+    .execute();
+  return rows.map((row) => ({ ...row, genres: row.genres ? (JSON.parse(row.genres) as string[]) : [] }));
+}
+
 describeBrowser('dashboard in a browser', () => {
   let browser: Browser;
   let database: TestDatabase;
   let server: RunningServer;
+  let films: FakeFilm[];
+
+  /** A new page whose requests for endpoints the application lacks go to the stand-in. */
+  async function openPage(options: Parameters<Browser['newPage']>[0] = {}, withFilms = films) {
+    const page = await browser.newPage(options);
+    await installInsightsFake(page, withFilms);
+    return page;
+  }
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -98,6 +127,7 @@ describeBrowser('dashboard in a browser', () => {
       .where('train_run_id', '=', run.id)
       .where('tmdb_id', '=', xssFilmId)
       .execute();
+    films = await filmsOf(database);
     browser = await launchChromium();
   });
 
@@ -109,7 +139,7 @@ describeBrowser('dashboard in a browser', () => {
 
   it('shows all ten views with data, numeric metrics and no console errors', async () => {
     // Reduced motion turns chart animations off, so the screenshot shows finished charts.
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -160,7 +190,7 @@ describeBrowser('dashboard in a browser', () => {
 
   it('shows a tooltip on every chart, with animations on, and again after a refresh', async () => {
     // Animations on: hovering starts colour and tooltip animations in Chart.js's shared loop.
-    const page = await browser.newPage({
+    const page = await openPage({
       viewport: { width: 1440, height: 900 },
       reducedMotion: 'no-preference',
     });
@@ -188,7 +218,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('says what high means, how much variance the PCA keeps, and names the clusters alike everywhere', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -232,7 +262,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('names a cluster after the averages that set it apart from all films', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${server.url}/`);
     // Overall averages of the three clusters: runtime 100, rating 6, votes 200, popularity 10.
     const profiles = [
@@ -260,7 +290,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('fits a 390 px wide phone: nothing wider than the screen, every table column in view', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -293,7 +323,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('renders a title made of markup as text', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     const cell = page.locator('#predictions-table td.title').first();
@@ -311,7 +341,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('serves the API documentation under the same content-security policy', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     const problems = watch(page);
     await page.goto(`${server.url}/docs`);
     await page.locator('.swagger-ui .opblock').first().waitFor();
@@ -321,7 +351,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('predicts a film that does not exist yet from the What if? form', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     const form = page.locator('#what-if-form');
@@ -355,7 +385,7 @@ describeBrowser('dashboard in a browser', () => {
   it('says what to run when the database is empty', async () => {
     const empty = await createTestDatabase('sqlite');
     const idle = await startEmbedded(empty, false);
-    const page = await browser.newPage();
+    const page = await openPage({}, []);
     const problems = watch(page);
     try {
       await page.goto(`${idle.url}/`);
