@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -9,10 +10,14 @@ import { createWiring } from '../../src/wiring.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
-import { type FakeFilm, installInsightsFake } from './fake-insights.js';
+import { type FakeFilm, type FakeLog, installInsightsFake } from './fake-insights.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
+const onePixelPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 const unavailable = browserUnavailable();
 const describeBrowser = unavailable && process.env.CI !== 'true' ? describe.skip : describe;
 if (unavailable) {
@@ -84,11 +89,35 @@ describeBrowser('dashboard in a browser', () => {
   let server: RunningServer;
   let films: FakeFilm[];
 
-  /** A new page whose requests for endpoints the application lacks go to the stand-in. */
+  const fakeLogs = new WeakMap<Page, FakeLog>();
+
+  /**
+   * A new page whose requests for endpoints the application lacks go to the stand-in, and whose
+   * posters come from a one-pixel image instead of TMDB (there is no outside network here).
+   */
   async function openPage(options: Parameters<Browser['newPage']>[0] = {}, withFilms = films) {
     const page = await browser.newPage(options);
-    await installInsightsFake(page, withFilms);
+    fakeLogs.set(page, await installInsightsFake(page, withFilms));
+    await page.route('https://image.tmdb.org/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'image/png', body: onePixelPng }),
+    );
     return page;
+  }
+
+  /**
+   * A CSV link's file: downloaded by a click when the application serves it, fetched by the page
+   * when the stand-in does (Chromium cancels a download whose answer the test supplies).
+   */
+  async function downloadCsv(page: Page, link: Locator, href: string): Promise<string[][]> {
+    const path = new URL(href, server.url).pathname;
+    let text: string;
+    if (fakeLogs.get(page)?.served.has(path)) {
+      text = await page.evaluate((url) => fetch(url).then((response) => response.text()), href);
+    } else {
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      text = readFileSync(await download.path(), 'utf8');
+    }
+    return parse(text, { bom: true }) as string[][];
   }
 
   beforeAll(async () => {
@@ -315,6 +344,15 @@ describeBrowser('dashboard in a browser', () => {
       .last()
       .boundingBox();
     expect(lastColumn && lastColumn.x + lastColumn.width).toBeLessThanOrEqual(widths.viewport);
+    // The film lists reflow the same way.
+    await page.locator('#explorer-table tbody tr').first().waitFor();
+    await page.locator('[data-list="under"] tbody tr').first().waitFor();
+    const overflowing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.table-wrap'))
+        .filter((wrap) => wrap.scrollWidth > wrap.clientWidth)
+        .map((wrap) => wrap.closest('[data-view]')?.getAttribute('data-view')),
+    );
+    expect(overflowing).toEqual([]);
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard-390.png', fullPage: true });
@@ -382,6 +420,219 @@ describeBrowser('dashboard in a browser', () => {
     await page.close();
   });
 
+  it('finds a film by its title and opens its page: facts, trend chart, predictions, similar films', async () => {
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    // A title few others contain, so that it is among the eight suggestions.
+    const containing = (title: string) =>
+      films.filter((other) => other.title.toLowerCase().includes(title.toLowerCase())).length;
+    const film = films.find(
+      (candidate) => candidate.tmdb_id !== xssFilmId && containing(candidate.title) <= 3,
+    );
+    if (!film) throw new Error('the demo catalogue has no film to search for');
+
+    const search = page.locator('#header-search-input');
+    await search.click();
+    await page.keyboard.type(film.title);
+    const options = page.locator('#header-search-suggestions [role="option"]');
+    // Suggestions follow the typing: wait for those of the whole title.
+    await expect.poll(() => options.locator('.search-title').allTextContents()).toContain(film.title);
+    expect(await options.count()).toBeGreaterThan(0);
+    expect(await options.count()).toBeLessThanOrEqual(8);
+    const titles = await options.locator('.search-title').allTextContents();
+    const wanted = titles.indexOf(film.title);
+    expect(wanted, `${film.title} among ${titles.join(', ')}`).toBeGreaterThanOrEqual(0);
+    for (let step = 0; step <= wanted; step += 1) await page.keyboard.press('ArrowDown');
+    expect(await search.getAttribute('aria-activedescendant')).toBe(`header-search-suggestions-${wanted}`);
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL(`**/#/film/${film.tmdb_id}`);
+    const title = page.locator('#film-view .film-title');
+    await expect.poll(() => title.textContent()).toBe(film.title);
+    expect(await page.locator('#dashboard-view').isHidden()).toBe(true);
+    await waitForCharts(page, ['chart-film-history']);
+    const answer = await (await page.request.get(`${server.url}/api/movies/${film.tmdb_id}`)).json();
+    const plotted = await page.evaluate(() =>
+      (globalThis as unknown as PageCharts).Chart.getChart(
+        document.getElementById('chart-film-history'),
+      )?.data.datasets.map((d) => [d.label, d.data.length]),
+    );
+    const snapshotCount = answer.snapshots.length;
+    expect(plotted).toEqual([
+      ['Popularity', snapshotCount],
+      ['Votes', snapshotCount],
+      ['Rating', snapshotCount],
+    ]);
+    await hoverChart(page, 'chart-film-history');
+    await expect.poll(() => tooltipOpacity(page, 'chart-film-history')).toBe(1);
+
+    const facts = await page.locator('.film-facts dt').allTextContents();
+    expect(facts).toEqual(expect.arrayContaining(['Release', 'Genres', 'Language']));
+    const poster = page.locator('#film-view img.poster');
+    if (answer.movie.poster_path) {
+      await expect.poll(() => poster.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1);
+      expect(await poster.getAttribute('src')).toBe(
+        `https://image.tmdb.org/t/p/w342${answer.movie.poster_path}`,
+      );
+    } else {
+      await page.locator('.poster-missing').waitFor();
+    }
+    const predictions = page.locator('[data-view="film-predictions"] tbody tr');
+    expect(await predictions.count()).toBeGreaterThan(0);
+    const similar = page.locator('.similar-list li');
+    expect(await similar.count()).toBe(10);
+    const similarLinks = await similar
+      .locator('a')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    for (const href of similarLinks) expect(href).toMatch(/^#\/film\/\d+$/);
+    expect(await similar.locator('.similar-reason').first().textContent()).not.toBe('');
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/film.png', fullPage: true });
+
+    // The address is the film's own: a reload shows the same page, a similar film's link the next one.
+    await page.reload();
+    await expect.poll(() => title.textContent()).toBe(film.title);
+    const next = similar.first().locator('a');
+    const nextTitle = await next.textContent();
+    await next.click();
+    await expect.poll(() => title.textContent()).toBe(nextTitle);
+    // Back to the dashboard by the header's section links.
+    await page.locator('.section-nav a[href="#explorer"]').click();
+    await page.locator('#dashboard-view').waitFor({ state: 'visible' });
+    expect(await page.locator('#explorer').isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a film page that fits a 390 px phone', async () => {
+    const page = await openPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    // A poster that cannot load leaves a placeholder of the same size.
+    await page.route('https://image.tmdb.org/**', (route) => route.abort());
+    const film = films.find((candidate) => candidate.tmdb_id !== xssFilmId) ?? films[0];
+    await page.goto(`${server.url}/#/film/${film.tmdb_id}`);
+    await waitForCharts(page, ['chart-film-history']);
+    await page.locator('.similar-list li').first().waitFor();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      tables: Array.from(document.querySelectorAll('.table-wrap')).map(
+        (wrap) => wrap.scrollWidth - wrap.clientWidth,
+      ),
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    for (const overflow of widths.tables) expect(overflow).toBeLessThanOrEqual(0);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/film-390.png', fullPage: true });
+    if (film.poster_path) {
+      await page.locator('.poster-missing').waitFor();
+      expect(await page.locator('#film-view img').count()).toBe(0);
+    }
+    // The browser logs the refused poster as a failed load; the placeholder is the answer to it.
+    expect(problems.filter((p) => !p.includes('net::ERR_FAILED'))).toEqual([]);
+    await page.close();
+  });
+
+  it('answers an unknown film id with a not-found page that can search', async () => {
+    const page = await openPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/#/film/999999999`);
+    const missing = page.locator('.film-missing');
+    await missing.waitFor();
+    expect(await missing.locator('h1').textContent()).toBe('Film not found');
+    const input = missing.locator('input[role="combobox"]');
+    await expect.poll(() => input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await input.fill('zzzz-no-such-film');
+    await expect.poll(() => missing.locator('.search-none').textContent()).toContain('No film matches');
+    await input.fill(films[0].title);
+    await missing.locator('[role="option"]').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('#film-view .film-title').waitFor();
+    // The browser logs the film's 404 as a failed load; it is the answer this page shows.
+    expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+    await page.close();
+  });
+
+  it('links every title to its film page and downloads each list as CSV that parses', async () => {
+    const page = await openPage({
+      viewport: { width: 1440, height: 900 },
+      reducedMotion: 'reduce',
+      acceptDownloads: true,
+    });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    await page.locator('#explorer-table tbody tr').first().waitFor();
+    await page.locator('[data-list="under"] tbody tr').first().waitFor();
+    await page.locator('[data-list="risers"] li').first().waitFor();
+
+    const unlinked = await page.evaluate(
+      () =>
+        Array.from(
+          document.querySelectorAll(
+            '#predictions-table td.title, #explorer-table td.title, .residual-table td.title, .mover-film',
+          ),
+        ).filter((cell) => !cell.querySelector('a[href^="#/film/"]')).length,
+    );
+    expect(unlinked).toBe(0);
+    expect(await page.locator('[data-view="top-films"] .chart-links a[href^="#/film/"]').count()).toBe(10);
+
+    // Sorting by title, ascending: the table and its CSV link follow.
+    await page.locator('#explorer-table th[data-sort="title"] button').click();
+    await expect
+      .poll(() => page.locator('#explorer-table th[data-sort="title"]').getAttribute('aria-sort'))
+      .toBe('ascending');
+    const explorer = page.locator('[data-view="explorer"]');
+    await expect.poll(() => explorer.getAttribute('aria-busy')).toBeNull();
+    const shownTitles = await page.locator('#explorer-table td.title').allTextContents();
+    const byTitle = await page.evaluate(() =>
+      fetch('/api/movies?sort=title&order=asc&limit=25&offset=0').then((response) => response.json()),
+    );
+    expect(shownTitles).toEqual(byTitle.items.map((item: { title: string }) => item.title));
+    expect(await explorer.locator('.csv-link').getAttribute('href')).toContain('sort=title&order=asc');
+
+    for (const selector of [
+      '[data-view="explorer"] .csv-link',
+      '[data-list="under"] .csv-link',
+      '[data-list="risers"] .csv-link',
+      '[data-view="release-months"] .csv-link',
+    ]) {
+      const link = page.locator(selector);
+      const href = (await link.getAttribute('href')) ?? '';
+      expect(href, selector).toContain('format=csv');
+      expect(await link.getAttribute('download'), selector).toMatch(/\.csv$/);
+      const records = await downloadCsv(page, link, href);
+      expect(records.length, selector).toBeGreaterThan(1);
+      const width = records[0].length;
+      expect(width, selector).toBeGreaterThan(1);
+      for (const record of records) expect(record).toHaveLength(width);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('reaches the guide from the header, and every "?" points at a section of it', async () => {
+    const page = await openPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    const helpTargets = await page
+      .locator('a.help')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(helpTargets.length).toBeGreaterThanOrEqual(14);
+    await page.locator('.section-nav a[href="/guide"]').click();
+    await page.waitForURL('**/guide');
+    await page.locator('.guide-text h2').first().waitFor();
+    const ids = await page.locator('.guide-text [id]').evaluateAll((headings) => headings.map((h) => h.id));
+    for (const target of new Set(helpTargets)) {
+      expect(target).toMatch(/^\/guide#/);
+      expect(ids, String(target)).toContain(String(target).slice('/guide#'.length));
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('says what to run when the database is empty', async () => {
     const empty = await createTestDatabase('sqlite');
     const idle = await startEmbedded(empty, false);
@@ -395,6 +646,9 @@ describeBrowser('dashboard in a browser', () => {
         'horrorcast ingest',
       );
       expect(await page.locator('#predictions-table tbody tr').count()).toBe(0);
+      await expect
+        .poll(() => page.locator('[data-view="explorer"] .list-empty').textContent())
+        .toContain('horrorcast ingest');
       await page.locator('#what-if-form button[type="submit"]').click();
       await expect.poll(() => page.locator('.what-if-note').textContent()).toContain('horrorcast train');
       expect(await page.locator('#what-if-popularity').textContent()).toBe('—');

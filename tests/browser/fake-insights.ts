@@ -155,13 +155,16 @@ function movers(films: FakeFilm[], query: URLSearchParams) {
 
 function quartiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * (sorted.length - 1)))] ?? 0;
+  const at = (share: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(share * (sorted.length - 1)))] ?? 0;
   return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
 function releaseMonths(films: FakeFilm[]) {
   const byMonth = months.map((name, index) => {
-    const inMonth = films.filter((film) => film.release_date && Number(film.release_date.slice(5, 7)) === index + 1);
+    const inMonth = films.filter(
+      (film) => film.release_date && Number(film.release_date.slice(5, 7)) === index + 1,
+    );
     return {
       month: index + 1,
       name,
@@ -196,7 +199,10 @@ function modelHistory() {
 function similarTo(films: FakeFilm[], film: FakeFilm) {
   return films
     .filter((other) => other.tmdb_id !== film.tmdb_id)
-    .map((other) => ({ other, distance: Math.abs(Math.log1p(other.vote_count) - Math.log1p(film.vote_count)) }))
+    .map((other) => ({
+      other,
+      distance: Math.abs(Math.log1p(other.vote_count) - Math.log1p(film.vote_count)),
+    }))
     .sort((a, b) => a.distance - b.distance)
     .slice(0, 10)
     .map(({ other, distance }) => ({
@@ -257,12 +263,19 @@ function filmExtras(films: FakeFilm[], film: FakeFilm) {
 function csvOf(items: Array<Record<string, unknown>>): string {
   const columns = Object.keys(items[0] ?? { tmdb_id: null });
   return stringify(
-    items.map((item) => columns.map((column) => (Array.isArray(item[column]) ? (item[column] as unknown[]).join('|') : item[column]))),
+    items.map((item) =>
+      columns.map((column) =>
+        Array.isArray(item[column]) ? (item[column] as unknown[]).join('|') : item[column],
+      ),
+    ),
     { header: true, columns },
   );
 }
 
-function answerOf(films: FakeFilm[], url: URL): { items?: Array<Record<string, unknown>>; [key: string]: unknown } {
+function answerOf(
+  films: FakeFilm[],
+  url: URL,
+): { items?: Array<Record<string, unknown>>; [key: string]: unknown } {
   const query = url.searchParams;
   switch (url.pathname) {
     case '/api/movies':
@@ -287,7 +300,10 @@ async function fulfil(route: Route, films: FakeFilm[], url: URL): Promise<void> 
     const name = `horrorcast-${url.pathname.split('/').at(-1)}.csv`;
     await route.fulfill({
       status: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}"`,
+      },
       body: csvOf(rows.map((row) => flatten(row))),
     });
     return;

@@ -179,7 +179,7 @@ function predictionsCard(answer) {
         element(
           'tr',
           {},
-          cell(modelNames[p.model] ?? p.model),
+          cell(modelNames[p.model] ?? p.model, 'title'),
           cell(fixed(p.predicted, 2), 'num'),
           cell(interval(p), 'num'),
           cell(fixed(p.actual, 2), 'num'),

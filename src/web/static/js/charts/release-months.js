@@ -31,7 +31,7 @@ export function releaseMonthsConfig(answer, measure) {
           order: 0,
         },
         {
-          label: 'Third quartile',
+          label: 'Middle half of the films',
           data: values.map((v) => v.q3),
           borderColor: 'transparent',
           backgroundColor: band,
@@ -53,7 +53,8 @@ export function releaseMonthsConfig(answer, measure) {
     options: {
       interaction: { mode: 'index', intersect: false },
       plugins: {
-        legend: { labels: { filter: (item) => item.datasetIndex === 0 } },
+        // The band is one legend entry; its lower edge is a dataset of its own, left out.
+        legend: { labels: { filter: (item) => item.datasetIndex < 2 } },
         tooltip: {
           filter: (item) => item.datasetIndex === 0,
           callbacks: {
