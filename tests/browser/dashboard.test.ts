@@ -578,6 +578,20 @@ describeBrowser('dashboard in a browser', () => {
     );
     expect(unlinked).toBe(0);
     expect(await page.locator('[data-view="top-films"] .chart-links a[href^="#/film/"]').count()).toBe(10);
+    // A bar of the top 10 opens its film.
+    const top = await page.evaluate(() => {
+      const chart = (globalThis as unknown as PageCharts).Chart.getChart(
+        document.getElementById('chart-top-films'),
+      );
+      const bar = chart?.getDatasetMeta(0).data[1].getCenterPoint(true);
+      return { bar, title: chart?.data.labels?.[1] };
+    });
+    const canvasBox = await page.locator('#chart-top-films').boundingBox();
+    if (!top.bar || !canvasBox) throw new Error('the top-10 chart has no second bar');
+    await page.mouse.click(canvasBox.x + top.bar.x, canvasBox.y + top.bar.y);
+    await expect.poll(() => page.locator('#film-view .film-title').textContent()).toBe(top.title);
+    await page.goBack();
+    await page.locator('#dashboard-view').waitFor({ state: 'visible' });
 
     // Sorting by title, ascending: the table and its CSV link follow.
     await page.locator('#explorer-table th[data-sort="title"] button').click();
@@ -617,14 +631,22 @@ describeBrowser('dashboard in a browser', () => {
     const page = await openPage();
     const problems = watch(page);
     await page.goto(`${server.url}/`);
-    const helpTargets = await page
-      .locator('a.help')
-      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
-    expect(helpTargets.length).toBeGreaterThanOrEqual(14);
+    const helpLinks = (view: string) =>
+      page.locator(`${view} a.help`).evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    const dashboardHelp = await helpLinks('#dashboard-view');
+    expect(dashboardHelp.length).toBe(15);
+    await page.goto(`${server.url}/#/film/${films[0].tmdb_id}`);
+    await page.locator('#film-view .film-title').waitFor();
+    const filmHelp = await helpLinks('#film-view');
+    expect(filmHelp.length).toBe(3);
+    const helpTargets = [...dashboardHelp, ...filmHelp];
+    await page.goto(`${server.url}/`);
     await page.locator('.section-nav a[href="/guide"]').click();
     await page.waitForURL('**/guide');
     await page.locator('.guide-text h2').first().waitFor();
     const ids = await page.locator('.guide-text [id]').evaluateAll((headings) => headings.map((h) => h.id));
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/guide.png' });
     for (const target of new Set(helpTargets)) {
       expect(target).toMatch(/^\/guide#/);
       expect(ids, String(target)).toContain(String(target).slice('/guide#'.length));

@@ -192,7 +192,7 @@ function predictionsCard(answer) {
     'film-predictions',
     'What the models predict',
     'Each model’s prediction for this film from a model that did not see it, with the range that holds the actual value for 80% of films.',
-    'how-the-models-are-tested',
+    'what-the-models-predict-for-a-film',
     element('div', { className: 'table-wrap' }, table),
     element('p', {
       className: 'list-empty',
@@ -217,7 +217,7 @@ function similarCard(answer) {
     'similar-films',
     'Films like this one',
     'The ten nearest films in the models’ feature space, ties broken by shared genres and keywords.',
-    'b3-clusters-of-similar-films-k-means-and-pca',
+    'similar-films',
     element('ol', { className: 'similar-list' }, ...items),
     element('p', {
       className: 'list-empty',
@@ -235,7 +235,7 @@ function historyCard(snapshots) {
     'film-history',
     'Popularity, votes and rating over time',
     `One point per collection (${integer(snapshots.length)}). Popularity on the left axis; votes and rating on the right.`,
-    'the-films-features',
+    'a-films-history',
     element('div', { className: 'chart-box' }, canvas),
     element('p', {
       className: 'list-empty',
@@ -308,7 +308,7 @@ export function createFilmPage(container, Chart, { createSearchBox }) {
     const intro = element(
       'div',
       { className: 'film-intro' },
-      element('h1', { className: 'film-title', text: movie.title }),
+      element('h1', { className: 'film-title', text: movie.title, attributes: { tabindex: '-1' } }),
       movie.original_title && movie.original_title !== movie.title
         ? element('p', { className: 'film-original', text: `Original title: ${movie.original_title}` })
         : null,
@@ -342,6 +342,8 @@ export function createFilmPage(container, Chart, { createSearchBox }) {
       ),
     );
     document.title = `${movie.title} · Horrorcast`;
+    // Keyboard and screen-reader users go on from the film's title, as after loading a new page.
+    container.querySelector('.film-title').focus({ preventScroll: true });
     if (snapshots.length > 0) {
       const canvas = container.querySelector('#chart-film-history');
       chart = new Chart(canvas, filmHistoryConfig(snapshots, { narrow: container.clientWidth < 600 }));
