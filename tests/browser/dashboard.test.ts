@@ -242,6 +242,12 @@ describeBrowser('dashboard in a browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.locator('[data-view="top-films"]').screenshot({ path: 'test-results/tooltip.png' });
+
+    // A film page's chart shares the same animation loop.
+    await page.goto(`${server.url}/#/film/${films[0].tmdb_id}`);
+    await waitForCharts(page, ['chart-film-history']);
+    await hoverChart(page, 'chart-film-history');
+    await expect.poll(() => tooltipOpacity(page, 'chart-film-history')).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -19,7 +19,8 @@ export function showEmpty(line, message) {
   line.textContent = message ?? '';
 }
 
-/** The message of a failed request, for the card it failed in. */
+/** The server's message of a failed request ("year_from: …"), for the card it failed in. */
 export function errorText(error) {
-  return `Could not load: ${error instanceof Error ? error.message : String(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `Could not load: ${message.replace(/^\/api\/\S*: /, '')}`;
 }

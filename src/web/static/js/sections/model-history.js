@@ -1,6 +1,7 @@
 import { fetchJson } from '../api.js';
 import { flaggedSentence, modelHistoryConfig } from '../charts/model-history.js';
 import { createChartView } from '../charts/theme.js';
+import { errorText } from '../dom.js';
 
 const NONE_YET = 'No training runs yet: run `horrorcast train`.';
 
@@ -13,7 +14,7 @@ export function createModelHistory(card, Chart) {
         const answer = await fetchJson('/api/insights/model-history');
         view.update(answer, answer.runs?.length > 0 ? null : (answer.hint ?? NONE_YET));
       } catch (error) {
-        view.update(null, `Could not load: ${error.message}`);
+        view.update(null, errorText(error));
       }
     },
   };

@@ -1,6 +1,7 @@
 import { fetchJson } from '../api.js';
 import { releaseMonthsConfig } from '../charts/release-months.js';
 import { createChartView } from '../charts/theme.js';
+import { errorText } from '../dom.js';
 
 const NONE_YET = 'No films with release dates yet: run `horrorcast ingest`.';
 
@@ -33,7 +34,7 @@ export function createReleaseMonths(card, Chart) {
         show();
       } catch (error) {
         answer = undefined;
-        view.update(null, `Could not load: ${error.message}`);
+        view.update(null, errorText(error));
         sentence.textContent = '';
       }
     },
