@@ -380,6 +380,11 @@ describeBrowser('dashboard in a browser', () => {
           .labels?.[0],
     );
     expect(topFilms).toBe(xssTitle);
+    // Its own page, reached from its link, shows the same characters as its title.
+    await page.locator('#predictions-table td.title a').first().click();
+    await expect.poll(() => page.locator('#film-view .film-title').textContent()).toBe(xssTitle);
+    expect(await page.locator('#film-view .poster-missing').count()).toBe(1);
+    expect(await page.locator('img').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });

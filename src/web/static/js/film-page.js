@@ -1,21 +1,13 @@
 import { fetchJson } from './api.js';
 import { filmHistoryConfig } from './charts/film-history.js';
 import { element } from './dom.js';
-import { fixed, integer } from './format.js';
+import { fixed, integer, yearOf } from './format.js';
 import { filmLink } from './links.js';
+import { modelName } from './model-names.js';
 
 const POSTER_BASE = 'https://image.tmdb.org/t/p/w342';
 /** TMDB poster paths look like "/abc123.jpg"; anything else is not sent to the image server. */
 const POSTER_PATH = /^\/[\w-]+\.(jpg|jpeg|png|webp)$/i;
-
-const modelNames = {
-  popularity_v2: 'Popularity · boosted trees',
-  rating_v2: 'Rating · boosted trees',
-  pre_release_popularity: 'Popularity · before release',
-  pre_release_rating: 'Rating · before release',
-  linear_popularity: 'Popularity · linear',
-  linear_vote_average: 'Rating · linear',
-};
 
 const money = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -179,7 +171,7 @@ function predictionsCard(answer) {
         element(
           'tr',
           {},
-          cell(modelNames[p.model] ?? p.model, 'title'),
+          cell(modelName(p.model), 'title'),
           cell(fixed(p.predicted, 2), 'num'),
           cell(interval(p), 'num'),
           cell(fixed(p.actual, 2), 'num'),
@@ -209,7 +201,7 @@ function similarCard(answer) {
       'li',
       {},
       filmLink(film),
-      film.year ? element('span', { className: 'film-year', text: ` (${film.year})` }) : null,
+      yearOf(film) ? element('span', { className: 'film-year', text: ` (${yearOf(film)})` }) : null,
       film.reason ? element('span', { className: 'similar-reason', text: film.reason }) : null,
     ),
   );

@@ -1,5 +1,6 @@
 import { fetchJson } from './api.js';
 import { element } from './dom.js';
+import { yearOf } from './format.js';
 import { openFilm } from './links.js';
 
 const SUGGESTIONS = 8;
@@ -56,7 +57,7 @@ export function createSearchBox(form) {
         attributes: { role: 'option', id: `${idPrefix}-${index}`, 'aria-selected': 'false' },
       },
       element('span', { className: 'search-title', text: film.title }),
-      element('span', { className: 'search-year', text: film.year ?? '' }),
+      element('span', { className: 'search-year', text: yearOf(film) ?? '' }),
     );
     // mousedown, not click: the input keeps its focus and the list is still there when it fires.
     item.addEventListener('mousedown', (event) => {

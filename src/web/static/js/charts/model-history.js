@@ -1,4 +1,5 @@
 import { fixed } from '../format.js';
+import { modelName } from '../model-names.js';
 import { axisTitle, palette } from './theme.js';
 
 const lineColours = [
@@ -47,7 +48,8 @@ export function modelHistoryConfig(answer) {
     const soft = `${colour}33`;
     return [
       {
-        label: model,
+        label: modelName(model),
+        model,
         data: runs.map((run) => score(run)?.mean ?? null),
         borderColor: colour,
         backgroundColor: colour,
@@ -60,7 +62,7 @@ export function modelHistoryConfig(answer) {
         band: false,
       },
       {
-        label: `${model} + std`,
+        label: `${modelName(model)} + std`,
         data: runs.map((run) => (score(run) ? score(run).mean + score(run).std : null)),
         borderColor: 'transparent',
         backgroundColor: soft,
@@ -70,7 +72,7 @@ export function modelHistoryConfig(answer) {
         band: true,
       },
       {
-        label: `${model} − std`,
+        label: `${modelName(model)} − std`,
         data: runs.map((run) => (score(run) ? score(run).mean - score(run).std : null)),
         borderColor: 'transparent',
         backgroundColor: soft,
@@ -102,11 +104,11 @@ export function modelHistoryConfig(answer) {
           filter: (item) => !item.dataset.band,
           callbacks: {
             label: (item) => {
-              const model = item.dataset.label;
+              const { model, label } = item.dataset;
               const run = runs[item.dataIndex];
               const score = run.metrics?.[model];
               const flag = flaggedFor(run, model) ? ' · outside the earlier runs’ spread' : '';
-              return score ? `${model}: ${fixed(score.mean, 3)} ± ${fixed(score.std, 3)}${flag}` : model;
+              return score ? `${label}: ${fixed(score.mean, 3)} ± ${fixed(score.std, 3)}${flag}` : label;
             },
           },
         },

@@ -1,7 +1,7 @@
 import { fetchJson } from '../api.js';
 import { csvHref, formParams, queryString } from '../csv.js';
 import { element, errorText, showEmpty } from '../dom.js';
-import { fixed, integer } from '../format.js';
+import { fixed, integer, yearOf } from '../format.js';
 import { filmLink } from '../links.js';
 
 const PAGE_SIZE = 25;
@@ -19,7 +19,7 @@ function row(film) {
     'tr',
     {},
     title,
-    cell(film.year ?? '—', 'num'),
+    cell(yearOf(film) ?? '—', 'num'),
     cell(fixed(film.popularity, 1), 'num'),
     cell(integer(film.vote_count), 'num'),
     cell(fixed(film.vote_average, 1), 'num'),

@@ -1,7 +1,7 @@
 import { fetchJson } from '../api.js';
 import { csvHref, queryString } from '../csv.js';
 import { element, errorText, showEmpty } from '../dom.js';
-import { fixed, percent } from '../format.js';
+import { fixed, percent, yearOf } from '../format.js';
 import { filmLink } from '../links.js';
 
 const LIMIT = 8;
@@ -22,7 +22,7 @@ function moverItem(item, measure) {
       'span',
       { className: 'mover-film' },
       filmLink(item),
-      item.year ? element('span', { className: 'film-year', text: ` (${item.year})` }) : null,
+      yearOf(item) ? element('span', { className: 'film-year', text: ` (${yearOf(item)})` }) : null,
     ),
     element('span', {
       className: `mover-change ${item.change >= 0 ? 'residual-up' : 'residual-down'}`,

@@ -1,7 +1,7 @@
 import { fetchJson } from '../api.js';
 import { csvHref, formParams, queryString } from '../csv.js';
 import { element, errorText, showEmpty } from '../dom.js';
-import { fixed } from '../format.js';
+import { fixed, yearOf } from '../format.js';
 import { filmLink } from '../links.js';
 
 const LIMIT = 10;
@@ -26,7 +26,7 @@ function row(item) {
     'tr',
     {},
     title,
-    cell(item.year ?? '—', 'num'),
+    cell(yearOf(item) ?? '—', 'num'),
     cell(fixed(item.actual, 1), 'num'),
     cell(interval(item), 'num'),
     cell(item.in_words ?? '', 'in-words'),
