@@ -22,9 +22,11 @@ function modelsOf(runs) {
 
 /** Whether a run was flagged for a model: `flagged` names models, or holds { model } objects. */
 function flaggedFor(run, model) {
-  return (run.flagged ?? []).some((flag) =>
-    typeof flag === 'string' ? flag === model : flag?.model === model,
-  );
+  return (run.flagged ?? []).some((flag) => flaggedModel(flag) === model);
+}
+
+function flaggedModel(flag) {
+  return typeof flag === 'string' ? flag : (flag?.model ?? '?');
 }
 
 function runLabel(run) {
@@ -124,9 +126,7 @@ export function modelHistoryConfig(answer) {
 /** "Run #12 fell outside the spread for rating_v2." or null when nothing was flagged. */
 export function flaggedSentence(answer) {
   const flags = answer.runs.flatMap((run) =>
-    (run.flagged ?? []).map(
-      (flag) => `#${run.run_id} (${typeof flag === 'string' ? flag : (flag?.model ?? '?')})`,
-    ),
+    (run.flagged ?? []).map((flag) => `#${run.run_id} (${modelName(flaggedModel(flag))})`),
   );
   if (flags.length === 0)
     return `${answer.runs.length} runs; none fell outside the spread of the runs before it.`;
