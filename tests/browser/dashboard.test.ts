@@ -192,23 +192,22 @@ describeBrowser('dashboard in a browser', () => {
     const rows = await page.locator('#predictions-table tbody tr').count();
     expect(rows).toBe(20);
 
-    // Each run the history answer flags for a model is a cross on that model's line.
+    // Each R² the history answer flags is marked on its line (shown first: R²).
     const history = await page.evaluate(() =>
       fetch('/api/insights/model-history').then((response) => response.json()),
     );
-    const flagged = (history.runs as Array<{ flagged?: unknown[] }>).reduce(
-      (count, run) => count + (run.flagged?.length ?? 0),
-      0,
-    );
-    const crosses = await page.evaluate(() => {
+    const flagged = (history.runs as Array<{ flagged: Array<{ metric: string }> }>)
+      .flatMap((run) => run.flagged)
+      .filter((alert) => alert.metric.endsWith('_r2')).length;
+    const marks = await page.evaluate(() => {
       const chart = (globalThis as unknown as PageCharts).Chart.getChart(
         document.getElementById('chart-model-history'),
       ) as unknown as { data: { datasets: Array<{ pointStyle?: unknown }> } };
       return chart.data.datasets
         .flatMap((d) => (Array.isArray(d.pointStyle) ? d.pointStyle : []))
-        .filter((style) => style === 'crossRot').length;
+        .filter((style) => style === 'crossRot' || style === 'triangle').length;
     });
-    expect(crosses).toBe(flagged);
+    expect(marks).toBe(flagged);
     if (flagged > 0) {
       expect(await page.locator('[data-view="model-history"] .card-caption').textContent()).toMatch(
         /^Outside/,

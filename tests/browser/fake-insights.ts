@@ -183,16 +183,36 @@ function releaseMonths(films: FakeFilm[]) {
 }
 
 function modelHistory() {
-  const runs = [0, 1, 2, 3, 4].map((index) => ({
-    run_id: index + 1,
-    finished_at: new Date(Date.UTC(2026, 10, 20 + index, 12)).toISOString(),
-    metrics: {
-      popularity_v2: { mean: 0.52 + index * 0.01, std: 0.03 },
-      rating_v2: { mean: index === 4 ? 0.2 : 0.41 + index * 0.005, std: 0.02 },
-      linear_popularity: { mean: 0.3, std: 0.04 },
-    },
-    flagged: index === 4 ? ['rating_v2'] : [],
-  }));
+  const runs = [0, 1, 2, 3, 4].map((index) => {
+    const ratingR2 = index === 4 ? 0.2 : 0.41 + index * 0.005;
+    return {
+      run_id: index + 1,
+      finished_at: new Date(Date.UTC(2026, 10, 20 + index, 12)).toISOString(),
+      sample_count: 500 + index * 10,
+      metrics: {
+        popularity_v2_r2: { mean: 0.52 + index * 0.01, std: 0.03 },
+        popularity_v2_mae: { mean: 1.6 - index * 0.02, std: 0.2 },
+        rating_v2_r2: { mean: ratingR2, std: 0.02 },
+        rating_v2_mae: { mean: 0.55, std: 0.04 },
+        rf_regression_r2: { mean: 0.3, std: 0.04 },
+        rf_regression_mae: { mean: 1.7, std: 0.3 },
+        rf_classification_auc: { mean: 0.74, std: 0.02 },
+        rf_classification_accuracy: { mean: 0.68, std: 0.02 },
+      },
+      flagged:
+        index === 4
+          ? [
+              {
+                metric: 'rating_v2_r2',
+                mean: ratingR2,
+                previous_mean: 0.4175,
+                previous_std: 0.0065,
+                worse: true,
+              },
+            ]
+          : [],
+    };
+  });
   return { runs };
 }
 

@@ -108,6 +108,8 @@ export function createExplorer(card) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     state.filters = formParams(form);
+    // Language codes are lower case (en, ja); "EN" means the same.
+    if (state.filters.language) state.filters.language = state.filters.language.toLowerCase();
     state.offset = 0;
     load();
   });
