@@ -118,9 +118,9 @@ function figures(movie) {
   );
 }
 
-/** The models' predictions; the linear one from older answers when the newer list is not there. */
+/** The models' out-of-fold predictions; the linear one when the run has none of those. */
 function predictionRows(answer) {
-  if (Array.isArray(answer.predictions)) return answer.predictions;
+  if (answer.predictions?.length > 0) return answer.predictions;
   const linear = answer.prediction;
   if (!linear) return [];
   return [
