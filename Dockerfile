@@ -24,6 +24,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin/horrorcast.js ./bin/
+# The dashboard serves the machine-learning guide at /guide.
+COPY --chown=node:node docs/ML.md ./docs/
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8000 9464

@@ -28,8 +28,10 @@ import predictionsRoutes from './routes/api/predictions/index.js';
 import runsRoutes from './routes/api/runs/index.js';
 import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
+import guideRoutes from './routes/guide/index.js';
 import healthRoutes from './routes/health/index.js';
 import { createAdminGuard, createAdminTokens } from './services/admin-auth.js';
+import { createGuidePage } from './services/guide.js';
 import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
@@ -47,6 +49,8 @@ export interface AppDependencies {
   version?: string;
   /** Dashboard files; defaults to src/web/static. */
   webRoot?: string;
+  /** The guide served at /guide; defaults to docs/ML.md. */
+  guidePath?: string;
   /** See ModelResultsOptions.freshnessMs. */
   modelFreshnessMs?: number;
   /** The process's metrics registry, served at /metrics; a fresh one without process metrics otherwise. */
@@ -113,5 +117,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     adminToken: deps.settings.adminToken,
     adminTokens,
   });
+  await app.register(guideRoutes, { prefix: '/guide', guide: createGuidePage(deps.guidePath) });
   return app;
 }

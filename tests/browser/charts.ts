@@ -11,6 +11,8 @@ export const chartIds = [
   'chart-roc-curve',
   'chart-pca-clusters',
   'chart-cluster-profiles',
+  'chart-release-months',
+  'chart-model-history',
 ];
 
 interface ChartElement {

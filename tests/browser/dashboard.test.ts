@@ -1,17 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
+import { parseGenres } from '../../src/persistence/index.js';
 import { createWiring } from '../../src/wiring.js';
 import { setPredictedPopularity } from '../helpers/database-state.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
+import { type FakeFilm, type FakeLog, installInsightsFake } from './fake-insights.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
+const onePixelPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 const unavailable = browserUnavailable();
 const describeBrowser = unavailable && process.env.CI !== 'true' ? describe.skip : describe;
 if (unavailable) {
@@ -43,6 +50,16 @@ async function startEmbedded(database: TestDatabase, bootstrap: boolean) {
   return startServer(wiring, { embedded: true, bootstrap });
 }
 
+/** Waits until a list shows its first film or its empty line. */
+async function listShown(page: Page, list: string): Promise<void> {
+  await page
+    .locator(`${list} :is(tbody tr, li)`)
+    .first()
+    .or(page.locator(`${list} .list-empty:not([hidden])`))
+    .first()
+    .waitFor();
+}
+
 /** Console errors and uncaught exceptions of a page, and whether any dialog (alert) opened. */
 function watch(page: Page) {
   const problems: string[] = [];
@@ -57,10 +74,59 @@ function watch(page: Page) {
   return problems;
 }
 
+/** The collected films, as the stand-in for endpoints the application does not serve yet reads them. */
+async function filmsOf(database: TestDatabase): Promise<FakeFilm[]> {
+  const rows = await database.stores.films.all();
+  return rows.map((row) => ({
+    tmdb_id: row.tmdb_id,
+    title: row.title,
+    original_title: row.original_title,
+    release_date: row.release_date,
+    poster_path: row.poster_path,
+    original_language: row.original_language,
+    genres: parseGenres(row.genres),
+    popularity: row.popularity,
+    vote_count: row.vote_count,
+    vote_average: row.vote_average,
+  }));
+}
+
 describeBrowser('dashboard in a browser', () => {
   let browser: Browser;
   let database: TestDatabase;
   let server: RunningServer;
+  let films: FakeFilm[];
+
+  const fakeLogs = new WeakMap<Page, FakeLog>();
+
+  /**
+   * A new page whose requests for endpoints the application lacks go to the stand-in, and whose
+   * posters come from a one-pixel image instead of TMDB (there is no outside network here).
+   */
+  async function openPage(options: Parameters<Browser['newPage']>[0] = {}, withFilms = films) {
+    const page = await browser.newPage(options);
+    fakeLogs.set(page, await installInsightsFake(page, withFilms));
+    await page.route('https://image.tmdb.org/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'image/png', body: onePixelPng }),
+    );
+    return page;
+  }
+
+  /**
+   * A CSV link's file: downloaded by a click when the application serves it, fetched by the page
+   * when the stand-in does (Chromium cancels a download whose answer the test supplies).
+   */
+  async function downloadCsv(page: Page, link: Locator, href: string): Promise<string[][]> {
+    const path = new URL(href, server.url).pathname;
+    let text: string;
+    if (fakeLogs.get(page)?.served.has(path)) {
+      text = await page.evaluate((url) => fetch(url).then((response) => response.text()), href);
+    } else {
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      text = readFileSync(await download.path(), 'utf8');
+    }
+    return parse(text, { bom: true }) as string[][];
+  }
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -87,6 +153,7 @@ describeBrowser('dashboard in a browser', () => {
     const [highest] = await database.stores.trainingRuns.topLinearPredictions(run.id, 1);
     if (!highest) throw new Error('expected linear predictions');
     await setPredictedPopularity(database.handle, run.id, xssFilmId, highest.predicted_popularity + 1);
+    films = await filmsOf(database);
     browser = await launchChromium();
   });
 
@@ -98,7 +165,7 @@ describeBrowser('dashboard in a browser', () => {
 
   it('shows all ten views with data, numeric metrics and no console errors', async () => {
     // Reduced motion turns chart animations off, so the screenshot shows finished charts.
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -121,6 +188,28 @@ describeBrowser('dashboard in a browser', () => {
 
     const rows = await page.locator('#predictions-table tbody tr').count();
     expect(rows).toBe(20);
+
+    // Each R² the history answer flags is marked on its line (shown first: R²).
+    const history = await page.evaluate(() =>
+      fetch('/api/insights/model-history').then((response) => response.json()),
+    );
+    const flagged = (history.runs as Array<{ flagged: Array<{ metric: string }> }>)
+      .flatMap((run) => run.flagged)
+      .filter((alert) => alert.metric.endsWith('_r2')).length;
+    const marks = await page.evaluate(() => {
+      const chart = (globalThis as unknown as PageCharts).Chart.getChart(
+        document.getElementById('chart-model-history'),
+      ) as unknown as { data: { datasets: Array<{ pointStyle?: unknown }> } };
+      return chart.data.datasets
+        .flatMap((d) => (Array.isArray(d.pointStyle) ? d.pointStyle : []))
+        .filter((style) => style === 'crossRot' || style === 'triangle').length;
+    });
+    expect(marks).toBe(flagged);
+    if (flagged > 0) {
+      expect(await page.locator('[data-view="model-history"] .card-caption').textContent()).toMatch(
+        /^Outside/,
+      );
+    }
 
     const metricIds = [
       'metric-films',
@@ -149,7 +238,7 @@ describeBrowser('dashboard in a browser', () => {
 
   it('shows a tooltip on every chart, with animations on, and again after a refresh', async () => {
     // Animations on: hovering starts colour and tooltip animations in Chart.js's shared loop.
-    const page = await browser.newPage({
+    const page = await openPage({
       viewport: { width: 1440, height: 900 },
       reducedMotion: 'no-preference',
     });
@@ -172,12 +261,18 @@ describeBrowser('dashboard in a browser', () => {
 
     mkdirSync('test-results', { recursive: true });
     await page.locator('[data-view="top-films"]').screenshot({ path: 'test-results/tooltip.png' });
+
+    // A film page's chart shares the same animation loop.
+    await page.goto(`${server.url}/#/film/${films[0].tmdb_id}`);
+    await waitForCharts(page, ['chart-film-history']);
+    await hoverChart(page, 'chart-film-history');
+    await expect.poll(() => tooltipOpacity(page, 'chart-film-history')).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('says what high means, how much variance the PCA keeps, and names the clusters alike everywhere', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -221,7 +316,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('names a cluster after the averages that set it apart from all films', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${server.url}/`);
     // Overall averages of the three clusters: runtime 100, rating 6, votes 200, popularity 10.
     const profiles = [
@@ -249,7 +344,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('fits a 390 px wide phone: nothing wider than the screen, every table column in view', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     await waitForCharts(page);
@@ -274,6 +369,15 @@ describeBrowser('dashboard in a browser', () => {
       .last()
       .boundingBox();
     expect(lastColumn && lastColumn.x + lastColumn.width).toBeLessThanOrEqual(widths.viewport);
+    // The film lists reflow the same way.
+    await page.locator('#explorer-table tbody tr').first().waitFor();
+    await listShown(page, '[data-list="under"]');
+    const overflowing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.table-wrap'))
+        .filter((wrap) => wrap.scrollWidth > wrap.clientWidth)
+        .map((wrap) => wrap.closest('[data-view]')?.getAttribute('data-view')),
+    );
+    expect(overflowing).toEqual([]);
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard-390.png', fullPage: true });
@@ -282,7 +386,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('renders a title made of markup as text', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     const cell = page.locator('#predictions-table td.title').first();
@@ -295,12 +399,17 @@ describeBrowser('dashboard in a browser', () => {
           .labels?.[0],
     );
     expect(topFilms).toBe(xssTitle);
+    // Its own page, reached from its link, shows the same characters as its title.
+    await page.locator('#predictions-table td.title a').first().click();
+    await expect.poll(() => page.locator('#film-view .film-title').textContent()).toBe(xssTitle);
+    expect(await page.locator('#film-view .poster-missing').count()).toBe(1);
+    expect(await page.locator('img').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('serves the API documentation under the same content-security policy', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     const problems = watch(page);
     await page.goto(`${server.url}/docs`);
     await page.locator('.swagger-ui .opblock').first().waitFor();
@@ -310,7 +419,7 @@ describeBrowser('dashboard in a browser', () => {
   });
 
   it('predicts a film that does not exist yet from the What if? form', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     await page.goto(`${server.url}/`);
     const form = page.locator('#what-if-form');
@@ -341,10 +450,253 @@ describeBrowser('dashboard in a browser', () => {
     await page.close();
   });
 
+  it('finds a film by its title and opens its page: facts, trend chart, predictions, similar films', async () => {
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    // A title few others contain, so that it is among the eight suggestions.
+    const containing = (title: string) =>
+      films.filter((other) => other.title.toLowerCase().includes(title.toLowerCase())).length;
+    const film = films.find(
+      (candidate) => candidate.tmdb_id !== xssFilmId && containing(candidate.title) <= 3,
+    );
+    if (!film) throw new Error('the demo catalogue has no film to search for');
+
+    const search = page.locator('#header-search-input');
+    await search.click();
+    await page.keyboard.type(film.title);
+    const options = page.locator('#header-search-suggestions [role="option"]');
+    // Suggestions follow the typing: wait for those of the whole title.
+    await expect.poll(() => options.locator('.search-title').allTextContents()).toContain(film.title);
+    expect(await options.count()).toBeGreaterThan(0);
+    expect(await options.count()).toBeLessThanOrEqual(8);
+    const titles = await options.locator('.search-title').allTextContents();
+    const wanted = titles.indexOf(film.title);
+    expect(wanted, `${film.title} among ${titles.join(', ')}`).toBeGreaterThanOrEqual(0);
+    for (let step = 0; step <= wanted; step += 1) await page.keyboard.press('ArrowDown');
+    expect(await search.getAttribute('aria-activedescendant')).toBe(`header-search-suggestions-${wanted}`);
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL(`**/#/film/${film.tmdb_id}`);
+    const title = page.locator('#film-view .film-title');
+    await expect.poll(() => title.textContent()).toBe(film.title);
+    expect(await page.locator('#dashboard-view').isHidden()).toBe(true);
+    await waitForCharts(page, ['chart-film-history']);
+    const answer = await (await page.request.get(`${server.url}/api/movies/${film.tmdb_id}`)).json();
+    const plotted = await page.evaluate(() =>
+      (globalThis as unknown as PageCharts).Chart.getChart(
+        document.getElementById('chart-film-history'),
+      )?.data.datasets.map((d) => [d.label, d.data.length]),
+    );
+    const snapshotCount = answer.snapshots.length;
+    expect(plotted).toEqual([
+      ['Popularity', snapshotCount],
+      ['Votes', snapshotCount],
+      ['Rating', snapshotCount],
+    ]);
+    await hoverChart(page, 'chart-film-history');
+    await expect.poll(() => tooltipOpacity(page, 'chart-film-history')).toBe(1);
+
+    const facts = await page.locator('.film-facts dt').allTextContents();
+    expect(facts).toEqual(expect.arrayContaining(['Release', 'Genres', 'Language']));
+    const poster = page.locator('#film-view img.poster');
+    if (answer.movie.poster_path) {
+      await expect.poll(() => poster.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1);
+      expect(await poster.getAttribute('src')).toBe(
+        `https://image.tmdb.org/t/p/w342${answer.movie.poster_path}`,
+      );
+    } else {
+      await page.locator('.poster-missing').waitFor();
+    }
+    // One row per model prediction in the answer (the linear pair when it has no other), or the empty line.
+    const predictions = page.locator('[data-view="film-predictions"] tbody tr');
+    const predictionCount = answer.predictions?.length || (answer.prediction ? 2 : 0);
+    expect(await predictions.count()).toBe(predictionCount);
+    expect(await page.locator('[data-view="film-predictions"] .list-empty').isVisible()).toBe(
+      predictionCount === 0,
+    );
+    const similar = page.locator('.similar-list li');
+    expect(await similar.count()).toBe(10);
+    const similarLinks = await similar
+      .locator('a')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    for (const href of similarLinks) expect(href).toMatch(/^#\/film\/\d+$/);
+    expect(await similar.locator('.similar-reason').first().textContent()).not.toBe('');
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/film.png', fullPage: true });
+
+    // The address is the film's own: a reload shows the same page, a similar film's link the next one.
+    await page.reload();
+    await expect.poll(() => title.textContent()).toBe(film.title);
+    const next = similar.first().locator('a');
+    const nextTitle = await next.textContent();
+    await next.click();
+    await expect.poll(() => title.textContent()).toBe(nextTitle);
+    // Back to the dashboard by the header's section links.
+    await page.locator('.section-nav a[href="#explorer"]').click();
+    await page.locator('#dashboard-view').waitFor({ state: 'visible' });
+    expect(await page.locator('#explorer').isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a film page that fits a 390 px phone', async () => {
+    const page = await openPage({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    // A poster that cannot load leaves a placeholder of the same size.
+    await page.route('https://image.tmdb.org/**', (route) => route.abort());
+    const film = films.find((candidate) => candidate.tmdb_id !== xssFilmId) ?? films[0];
+    await page.goto(`${server.url}/#/film/${film.tmdb_id}`);
+    await waitForCharts(page, ['chart-film-history']);
+    await page.locator('.similar-list li').first().waitFor();
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      tables: Array.from(document.querySelectorAll('.table-wrap')).map(
+        (wrap) => wrap.scrollWidth - wrap.clientWidth,
+      ),
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    for (const overflow of widths.tables) expect(overflow).toBeLessThanOrEqual(0);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/film-390.png', fullPage: true });
+    if (film.poster_path) {
+      await page.locator('.poster-missing').waitFor();
+      expect(await page.locator('#film-view img').count()).toBe(0);
+    }
+    // The browser logs the refused poster as a failed load; the placeholder is the answer to it.
+    expect(problems.filter((p) => !p.includes('net::ERR_FAILED'))).toEqual([]);
+    await page.close();
+  });
+
+  it('answers an unknown film id with a not-found page that can search', async () => {
+    const page = await openPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/#/film/999999999`);
+    const missing = page.locator('.film-missing');
+    await missing.waitFor();
+    expect(await missing.locator('h1').textContent()).toBe('Film not found');
+    const input = missing.locator('input[role="combobox"]');
+    await expect.poll(() => input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await input.fill('zzzz-no-such-film');
+    await expect.poll(() => missing.locator('.search-none').textContent()).toContain('No film matches');
+    await input.fill(films[0].title);
+    await missing.locator('[role="option"]').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('#film-view .film-title').waitFor();
+    // The browser logs the film's 404 as a failed load; it is the answer this page shows.
+    expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+    await page.close();
+  });
+
+  it('links every title to its film page and downloads each list as CSV that parses', async () => {
+    const page = await openPage({
+      viewport: { width: 1440, height: 900 },
+      reducedMotion: 'reduce',
+      acceptDownloads: true,
+    });
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    await waitForCharts(page);
+    await page.locator('#explorer-table tbody tr').first().waitFor();
+    for (const list of ['[data-list="under"]', '[data-list="over"]', '[data-list="risers"]']) {
+      await listShown(page, list);
+    }
+
+    const unlinked = await page.evaluate(
+      () =>
+        Array.from(
+          document.querySelectorAll(
+            '#predictions-table td.title, #explorer-table td.title, .residual-table td.title, .mover-film',
+          ),
+        ).filter((cell) => !cell.querySelector('a[href^="#/film/"]')).length,
+    );
+    expect(unlinked).toBe(0);
+    expect(await page.locator('[data-view="top-films"] .chart-links a[href^="#/film/"]').count()).toBe(10);
+    // A bar of the top 10 opens its film.
+    const top = await page.evaluate(() => {
+      const chart = (globalThis as unknown as PageCharts).Chart.getChart(
+        document.getElementById('chart-top-films'),
+      );
+      const bar = chart?.getDatasetMeta(0).data[1].getCenterPoint(true);
+      return { bar, title: chart?.data.labels?.[1] };
+    });
+    const canvasBox = await page.locator('#chart-top-films').boundingBox();
+    if (!top.bar || !canvasBox) throw new Error('the top-10 chart has no second bar');
+    await page.mouse.click(canvasBox.x + top.bar.x, canvasBox.y + top.bar.y);
+    await expect.poll(() => page.locator('#film-view .film-title').textContent()).toBe(top.title);
+    await page.goBack();
+    await page.locator('#dashboard-view').waitFor({ state: 'visible' });
+
+    // Sorting by title, ascending: the table and its CSV link follow.
+    await page.locator('#explorer-table th[data-sort="title"] button').click();
+    await expect
+      .poll(() => page.locator('#explorer-table th[data-sort="title"]').getAttribute('aria-sort'))
+      .toBe('ascending');
+    const explorer = page.locator('[data-view="explorer"]');
+    await expect.poll(() => explorer.getAttribute('aria-busy')).toBeNull();
+    const shownTitles = await page.locator('#explorer-table td.title').allTextContents();
+    const byTitle = await page.evaluate(() =>
+      fetch('/api/movies?sort=title&order=asc&limit=25&offset=0').then((response) => response.json()),
+    );
+    expect(shownTitles).toEqual(byTitle.items.map((item: { title: string }) => item.title));
+    expect(await explorer.locator('.csv-link').getAttribute('href')).toContain('sort=title&order=asc');
+
+    for (const selector of [
+      '[data-view="explorer"] .csv-link',
+      '[data-list="under"] .csv-link',
+      '[data-list="risers"] .csv-link',
+      '[data-view="release-months"] .csv-link',
+    ]) {
+      const link = page.locator(selector);
+      const href = (await link.getAttribute('href')) ?? '';
+      expect(href, selector).toContain('format=csv');
+      expect(await link.getAttribute('download'), selector).toMatch(/\.csv$/);
+      const records = await downloadCsv(page, link, href);
+      // A header row, and a row per film when the list on screen has any.
+      const shown = await page.locator(`${selector.replace(' .csv-link', '')} :is(tbody tr, li)`).count();
+      expect(records.length, selector).toBeGreaterThan(shown > 0 ? 1 : 0);
+      const width = records[0].length;
+      expect(width, selector).toBeGreaterThan(1);
+      for (const record of records) expect(record).toHaveLength(width);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('reaches the guide from the header, and every "?" points at a section of it', async () => {
+    const page = await openPage();
+    const problems = watch(page);
+    await page.goto(`${server.url}/`);
+    const helpLinks = (view: string) =>
+      page.locator(`${view} a.help`).evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    const dashboardHelp = await helpLinks('#dashboard-view');
+    expect(dashboardHelp.length).toBe(15);
+    await page.goto(`${server.url}/#/film/${films[0].tmdb_id}`);
+    await page.locator('#film-view .film-title').waitFor();
+    const filmHelp = await helpLinks('#film-view');
+    expect(filmHelp.length).toBe(3);
+    const helpTargets = [...dashboardHelp, ...filmHelp];
+    await page.goto(`${server.url}/`);
+    await page.locator('.section-nav a[href="/guide"]').click();
+    await page.waitForURL('**/guide');
+    await page.locator('.guide-text h2').first().waitFor();
+    const ids = await page.locator('.guide-text [id]').evaluateAll((headings) => headings.map((h) => h.id));
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/guide.png' });
+    for (const target of new Set(helpTargets)) {
+      expect(target).toMatch(/^\/guide#/);
+      expect(ids, String(target)).toContain(String(target).slice('/guide#'.length));
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('says what to run when the database is empty', async () => {
     const empty = await createTestDatabase('sqlite');
     const idle = await startEmbedded(empty, false);
-    const page = await browser.newPage();
+    const page = await openPage({}, []);
     const problems = watch(page);
     try {
       await page.goto(`${idle.url}/`);
@@ -354,6 +706,9 @@ describeBrowser('dashboard in a browser', () => {
         'horrorcast ingest',
       );
       expect(await page.locator('#predictions-table tbody tr').count()).toBe(0);
+      await expect
+        .poll(() => page.locator('[data-view="explorer"] .list-empty').textContent())
+        .toContain('horrorcast ingest');
       await page.locator('#what-if-form button[type="submit"]').click();
       await expect.poll(() => page.locator('.what-if-note').textContent()).toContain('horrorcast train');
       expect(await page.locator('#what-if-popularity').textContent()).toBe('—');

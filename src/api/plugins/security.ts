@@ -4,14 +4,15 @@ import helmet, { type HelmetOptions } from 'helmet';
 
 /**
  * Security headers. The content-security policy admits only scripts and styles served by this
- * application: no inline script, no CDN. The dashboard and Chart.js run under it unchanged.
+ * application: no inline script, no CDN; images also from TMDB's image server (posters). The dashboard and Chart.js run under it unchanged.
  */
 export const contentSecurityDirectives = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   scriptSrcAttr: ["'none'"],
   styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
+  // Film posters come from TMDB's image server; nothing else from outside is loaded.
+  imgSrc: ["'self'", 'data:', 'https://image.tmdb.org'],
   fontSrc: ["'self'"],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],

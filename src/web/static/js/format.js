@@ -40,3 +40,11 @@ export function clock(date) {
 export function shorten(text, length = 28) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
+
+/** A film's release year: the answer's own, else read from its release date; null when unknown. */
+export function yearOf(film) {
+  if (typeof film.year === 'number') return film.year;
+  return typeof film.release_date === 'string' && film.release_date.length >= 4
+    ? film.release_date.slice(0, 4)
+    : null;
+}

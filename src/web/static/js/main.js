@@ -8,7 +8,15 @@ import { createPredictedPopularityChart, createPredictedRatingChart } from './ch
 import { createRocCurveChart } from './charts/roc-curve.js';
 import { loadChartLibrary } from './charts/theme.js';
 import { createTopFilmsChart } from './charts/top-films.js';
+import { createFilmPage } from './film-page.js';
 import { createPredictionsTable } from './predictions-table.js';
+import { createRouter } from './router.js';
+import { createSearchBox } from './search-box.js';
+import { createExplorer } from './sections/explorer.js';
+import { createModelHistory } from './sections/model-history.js';
+import { createMovers } from './sections/movers.js';
+import { createReleaseMonths } from './sections/release-months.js';
+import { createUnderOverRated } from './sections/under-over-rated.js';
 import { renderError, renderRefreshed, renderStatus } from './status.js';
 import { createWhatIf } from './what-if.js';
 
@@ -36,6 +44,11 @@ function createViews(Chart) {
     rocCurve: createRocCurveChart(card('roc-curve'), Chart),
     pcaClusters: createPcaClustersChart(card('pca-clusters'), Chart),
     clusterProfiles: createClusterProfilesChart(card('cluster-profiles'), Chart),
+    explorer: createExplorer(card('explorer')),
+    underOverRated: createUnderOverRated(card('under-over-rated')),
+    movers: createMovers(card('movers')),
+    releaseMonths: createReleaseMonths(card('release-months'), Chart),
+    modelHistory: createModelHistory(card('model-history'), Chart),
   };
 }
 
@@ -47,10 +60,28 @@ function emptyMessage(answer) {
 
 /**
  * The model's results only change with a new training run: they are fetched again only when
- * /api/status reports a different run, while films and status are fetched on every tick.
+ * /api/status reports a different run, while films and status are fetched on every tick. The
+ * insight sections follow the collections and runs the same way; each shows its own failure, so
+ * one missing answer leaves the rest of the dashboard working.
  */
 function createDashboard(views) {
   let shownRunId;
+  let shownCollectionId;
+
+  function refreshInsights(status) {
+    const collectionId = status.last_collection?.id ?? null;
+    const runId = status.model?.run_id ?? null;
+    const collected = collectionId !== shownCollectionId;
+    const trained = runId !== shownRunId;
+    shownCollectionId = collectionId;
+    return Promise.all([
+      collected || trained ? views.explorer.refresh() : null,
+      collected || trained ? views.underOverRated.refresh() : null,
+      collected ? views.movers.refresh() : null,
+      collected ? views.releaseMonths.refresh() : null,
+      trained ? views.modelHistory.refresh() : null,
+    ]);
+  }
 
   async function refreshModel(status) {
     const runId = status.model?.run_id ?? null;
@@ -79,6 +110,7 @@ function createDashboard(views) {
     const [status, summary] = await Promise.all([fetchJson('/api/status'), fetchJson('/api/summary')]);
     renderStatus(status);
     views.topFilms.update(summary, emptyMessage(summary));
+    await refreshInsights(status);
     await refreshModel(status);
     return status;
   };
@@ -87,7 +119,14 @@ function createDashboard(views) {
 async function start() {
   const config = await fetchJson('/api/config').catch(() => ({ poll_interval_ms: DEFAULT_INTERVAL_MS }));
   const intervalMs = config.poll_interval_ms;
-  const refresh = createDashboard(createViews(loadChartLibrary()));
+  const Chart = loadChartLibrary();
+  for (const form of document.querySelectorAll('form[data-search]')) createSearchBox(form);
+  createRouter({
+    dashboard: document.getElementById('dashboard-view'),
+    filmView: document.getElementById('film-view'),
+    filmPage: createFilmPage(document.getElementById('film-view'), Chart, { createSearchBox }),
+  });
+  const refresh = createDashboard(createViews(Chart));
   createWhatIf(card('what-if'));
   let timer;
 

@@ -1,4 +1,5 @@
 import { fixed } from './format.js';
+import { filmLink } from './links.js';
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -26,7 +27,8 @@ export function createPredictionsTable(card) {
       body.replaceChildren(
         ...items.map((p) => {
           const row = document.createElement('tr');
-          const title = cell(p.title, 'title');
+          const title = cell('', 'title');
+          title.append(filmLink(p));
           title.title = p.title;
           const error = errorOf(p);
           const errorClass = error >= highError ? 'err-high' : error <= lowError ? 'err-low' : '';

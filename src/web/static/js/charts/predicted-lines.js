@@ -1,4 +1,5 @@
 import { fixed, shorten } from '../format.js';
+import { openFilmOnClick, pointerOverElements, renderChartLinks } from '../links.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
 /**
@@ -6,7 +7,15 @@ import { axisTitle, createChartView, palette } from './theme.js';
  * popularity and one for the vote average.
  */
 function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, decimals }) {
-  return createChartView(card, Chart, (predictions) => ({
+  const links = card.querySelector('.chart-links');
+  return createChartView(card, Chart, (predictions) => {
+    renderChartLinks(links, predictions.items);
+    return predictedVsActualConfig(predictions, { predicted, actual, axis, decimals });
+  });
+}
+
+function predictedVsActualConfig(predictions, { predicted, actual, axis, decimals }) {
+  return {
     type: 'line',
     data: {
       labels: predictions.items.map((p) => p.title),
@@ -31,6 +40,8 @@ function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, de
     },
     options: {
       interaction: { mode: 'index', intersect: false },
+      onClick: openFilmOnClick(predictions.items),
+      onHover: pointerOverElements,
       plugins: {
         tooltip: {
           callbacks: {
@@ -56,7 +67,7 @@ function createPredictedVsActualChart(card, Chart, { predicted, actual, axis, de
         y: { title: axisTitle(axis) },
       },
     },
-  }));
+  };
 }
 
 export function createPredictedPopularityChart(card, Chart) {

@@ -1,4 +1,5 @@
 import { fixed, shorten } from '../format.js';
+import { openFilmOnClick, pointerOverElements, renderChartLinks } from '../links.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
 /** About how many characters of a title fit a third of a chart this wide, at most 28. */
@@ -6,9 +7,20 @@ function labelLength(chartWidth) {
   return Math.max(10, Math.min(28, Math.floor(chartWidth / 3 / 7)));
 }
 
-/** The ten most popular films, as horizontal bars so that titles stay readable. */
+/**
+ * The ten most popular films, as horizontal bars so that titles stay readable; a bar, or the
+ * title in the list beside the chart, opens the film's page.
+ */
 export function createTopFilmsChart(card, Chart) {
-  return createChartView(card, Chart, (summary) => ({
+  const links = card.querySelector('.chart-links');
+  return createChartView(card, Chart, (summary) => {
+    renderChartLinks(links, summary.items);
+    return topFilmsConfig(summary);
+  });
+}
+
+function topFilmsConfig(summary) {
+  return {
     type: 'bar',
     data: {
       labels: summary.items.map((film) => film.title),
@@ -23,6 +35,8 @@ export function createTopFilmsChart(card, Chart) {
     },
     options: {
       indexAxis: 'y',
+      onClick: openFilmOnClick(summary.items),
+      onHover: pointerOverElements,
       plugins: {
         legend: { display: false },
         tooltip: {
@@ -48,5 +62,5 @@ export function createTopFilmsChart(card, Chart) {
         },
       },
     },
-  }));
+  };
 }
