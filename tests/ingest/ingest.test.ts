@@ -60,15 +60,19 @@ describeEachDialect('collection run', (database) => {
       detailsFetched: expected.length,
       failureCount: 0,
     });
-    expect(summary.apiCalls).toBe(summary.pages + expected.length);
-    expect(mock.stats.byEndpoint.discover).toBe(summary.pages);
+    // Under load a silent request is hedged or retried, so calls can exceed one per page and film;
+    // what must hold is that nothing was skipped and nothing was stored twice (asserted below).
+    expect(summary.apiCalls).toBeGreaterThanOrEqual(summary.pages + expected.length);
+    expect(mock.stats.byEndpoint.discover).toBeGreaterThanOrEqual(summary.pages);
+    expect(mock.stats.byEndpoint.movie).toBeGreaterThanOrEqual(expected.length);
 
     const rows = await stores().films.all();
     expect(rows.map((r) => r.tmdb_id).sort()).toEqual(expected.map((f) => f.id).sort());
     const byId = new Map(expected.map((f) => [f.id, f]));
     for (const row of rows) {
       const film = byId.get(row.tmdb_id)!;
-      expect(row.runtime).toBe(film.runtime);
+      // TMDB's runtime 0 means "not known", stored as null.
+      expect(row.runtime).toBe(film.runtime || null);
       expect(parseGenres(row.genres)).toEqual(film.genres.map((g) => g.name));
       expect(row.imdb_id).toBe(film.imdb_id);
       expect(row.details_fetched_at).not.toBeNull();
@@ -128,7 +132,7 @@ describeEachDialect('collection run', (database) => {
     expect(Object.values(mock.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(summary).toMatchObject({ status: 'succeeded', failureCount: 0, newFilms: expected.length });
     const missing = (await stores().films.all()).filter(
-      (film) => film.runtime === null || film.genres === null,
+      (film) => film.details_fetched_at === null || film.genres === null,
     );
     expect(missing).toEqual([]);
     expect(await stores().films.countSnapshots()).toBe(expected.length);
@@ -173,7 +177,10 @@ describeEachDialect('collection run', (database) => {
       const summary = await runIngest(deps(tmdbFor(strict)), options);
       expect(summary.status).toBe('partial');
       expect(summary.failures).toEqual([{ tmdbId: gone, reason: expect.stringMatching(/404/) }]);
-      expect(strict.stats.log.filter((entry) => entry.target === `/3/movie/${gone}`)).toHaveLength(1);
+      const asked = strict.stats.log.filter(
+        (entry) => new URL(entry.target, 'http://mock').pathname === `/3/movie/${gone}`,
+      );
+      expect(asked).toHaveLength(1);
       expect(await stores().films.count()).toBe(expected.length);
       const film = await stores().films.find(gone);
       expect(film).toBeDefined();
