@@ -251,15 +251,18 @@ async function upsertNames(context: StoreContext, table: NameTable, rows: readon
   }
 }
 
-export function parseGenres(genres: string | null): string[] {
-  if (!genres) return [];
+/** A JSON list of strings as stored in a text column (genres, spoken languages); [] for anything else. */
+export function parseStringList(text: string | null): string[] {
+  if (!text) return [];
   try {
-    const parsed: unknown = JSON.parse(genres);
+    const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) ? parsed.filter((g): g is string => typeof g === 'string') : [];
   } catch {
     return [];
   }
 }
+
+export const parseGenres = parseStringList;
 
 export type FilmsStore = ReturnType<typeof createFilmsStore>;
 
