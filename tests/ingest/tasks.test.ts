@@ -8,6 +8,7 @@ describe('task group of a run', () => {
     group.spawn(async () => {
       await Promise.resolve();
       group.spawn(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
         done.push('child');
       });
       done.push('parent');
