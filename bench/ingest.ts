@@ -164,9 +164,9 @@ if (file)
 const demo = catalogues[0];
 replaceSection(
   'Collection (npm run bench:ingest)',
-  `Command: \`${command.join('')}\` (${new Date().toISOString().slice(0, 10)}). Mock TMDB in the same process answering 429 above ${RATE} requests/s, latency 30 ms ± 15 ms; the demo catalogue has ${demo.films.length} synthetic films of ${demo.years.fromYear}–${demo.years.toYear}, of which ${demo.expected} pass the discover filters. Client at TMDB_RATE_LIMIT=${RATE}, TMDB_CONCURRENCY=20. Floor = api calls ÷ ${RATE}/s: no client finishes sooner without exceeding the rate. Faults are 500, 502, 503, truncated bodies, connection resets and 30 s stalls in equal shares. Target: at most 1.15 × the floor, every film stored. The last column is the machine's one-minute load average when the run started (2 cores, shared with other work).
+  `Command: \`${command.join('')}\` (${new Date().toISOString().slice(0, 10)}). Mock TMDB in the same process answering 429 above ${RATE} requests/s, latency 30 ms ± 15 ms; the demo catalogue has ${demo.films.length} synthetic films of ${demo.years.fromYear}–${demo.years.toYear}, of which ${demo.expected} pass the discover filters. Client at TMDB_RATE_LIMIT=${RATE}, TMDB_CONCURRENCY=20. Floor = api calls ÷ ${RATE}/s: no client finishes sooner without exceeding the rate. Faults are 500, 502, 503, truncated bodies, connection resets and 30 s stalls in equal shares. Each film costs one details request (\`/movie/{id}?append_to_response=keywords,release_dates\`), and its facts (money, status, companies, countries, collection, keywords) are written with its page. Target: at most 1.15 × the floor, every film stored. The last column is the machine's one-minute load average when the run started (2 cores, shared with other work).
 
-| catalogue | database | faults | films stored with runtime and genres | api calls | wall time | floor | wall ÷ floor | busiest second at the mock | 429s | faults / retries / hedges | load |
+| catalogue | database | faults | films stored with details | api calls | wall time | floor | wall ÷ floor | busiest second at the mock | 429s | faults / retries / hedges | load |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 

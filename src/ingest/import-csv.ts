@@ -217,6 +217,15 @@ function toMovie(row: HorrorMoviesRow): MovieInput {
     backdrop_path: row.backdrop_path,
     runtime: row.runtime,
     genres: row.genre_names.length ? row.genre_names : null,
+    tagline: row.tagline,
+    status: row.status,
+    // TMDB's extract writes 0 for an amount nobody entered.
+    budget: row.budget || null,
+    revenue: row.revenue || null,
+    // A collection is stored under its name; an id without one cannot be shown.
+    ...(row.collection && row.collection_name
+      ? { collection: { id: row.collection, name: row.collection_name } }
+      : {}),
   };
 }
 

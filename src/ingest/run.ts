@@ -1,9 +1,16 @@
 import type { Logger } from '../config/logger.js';
-import type { IngestStatus, MovieInput, SnapshotInput, Stores } from '../persistence/index.js';
+import type { IngestStatus, Stores } from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
-import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
-import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
-import type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './types.js';
+import { TmdbAuthError } from '../tmdb/errors.js';
+import type { DiscoverPage } from '../tmdb/schemas.js';
+import { FailureLog } from './failures.js';
+import { createFetcher, describeError } from './fetch.js';
+import { movieInput, snapshotOf } from './film-input.js';
+import { freshSince, needsDetails, PagePlan, yearsBetween } from './plan.js';
+import { closeRun, openRun, recordProgress } from './run-record.js';
+import { TaskGroup } from './tasks.js';
+import type { IngestOptions, IngestProgress, IngestSummary } from './types.js';
+import { createPageWriter } from './write.js';
 
 export interface IngestDeps {
   stores: Stores;
@@ -23,238 +30,114 @@ export class IngestRunFailedError extends Error {
   }
 }
 
-const HORROR = 27;
-const DAY_MS = 86_400_000;
-/** Failures kept in the run record; the count stays exact beyond it. */
-const MAX_RECORDED_FAILURES = 500;
-
-interface PageWork {
-  films: MovieInput[];
-  snapshots: Array<Omit<SnapshotInput, 'ingest_run_id'>>;
-}
-
 /**
- * One collection run (SPEC §3). Every year's page 1 goes out at once; each answer releases that
- * year's other pages and its films' details, so the token bucket always has work queued and the
- * run is paced by TMDB_RATE_LIMIT rather than by latency. A page's films and snapshots are written
+ * One collection run. Every year's page 1 goes out at once; each answer releases that year's
+ * other pages and its films' details, so the token bucket always has work queued and the run is
+ * paced by TMDB_RATE_LIMIT rather than by latency. A page's films and snapshots are written
  * together in one transaction once their details are in, so a run killed at any moment leaves
  * whole pages behind, and the next run finds what is missing (films without details) and fills it.
  */
 export async function runIngest(deps: IngestDeps, options: IngestOptions): Promise<IngestSummary> {
-  const { stores } = deps;
-  const runs = stores.collectionRuns;
-  const { tmdb } = deps;
+  const { stores, tmdb } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'ingest' });
   const source = options.source ?? 'tmdb';
-  const maxAgeMs = (options.detailsMaxAgeDays ?? 7) * DAY_MS;
   const startedAt = performance.now();
   const apiCallsBefore = tmdb.stats.apiCalls;
-  const years: number[] = [];
-  for (let year = options.fromYear; year <= options.toYear; year += 1) years.push(year);
+  const apiCalls = () => tmdb.stats.apiCalls - apiCallsBefore;
 
-  const resumed = options.jobId ? await runs.resumable(options.jobId) : undefined;
-  const runId =
-    resumed?.id ??
-    (await runs.start({
+  const opened = await openRun(
+    stores.collectionRuns,
+    {
       source,
       jobId: options.jobId ?? null,
-      yearFrom: options.fromYear,
-      yearTo: options.toYear,
+      fromYear: options.fromYear,
+      toYear: options.toYear,
       startedAt: now().toISOString(),
-    }));
-  if (resumed) {
-    await runs.update(runId, { status: 'running', finished_at: null, error: null });
-    log.info({ runId, jobId: options.jobId }, 'resuming the unfinished run of this job');
-  }
-  const interrupted = await runs.closeInterrupted(runId, now().toISOString());
-  if (interrupted)
-    log.warn({ runId, interrupted }, 'earlier runs were interrupted; this run completes their work');
+    },
+    log,
+  );
+  const { runId, counts } = opened;
   log.info({ runId, source, years: [options.fromYear, options.toYear] }, 'collection started');
 
-  // Aborted on the first fatal error (key rejected, run cancelled, database gone) to end everything at once.
-  const halt = new AbortController();
-  const signal = options.signal ? AbortSignal.any([halt.signal, options.signal]) : halt.signal;
-  let fatal: unknown;
-  // A resumed run keeps what its row says was written (the row moves with the data); its
-  // snapshots are not written twice. Discover pages are all fetched again, so they count afresh.
-  const counts = {
-    pages: 0,
-    newFilms: resumed?.new_films ?? 0,
-    updatedFilms: resumed?.updated_films ?? 0,
-    snapshots: resumed?.snapshots ?? 0,
-    detailsFetched: 0,
-  };
-  const failures: IngestFailure[] = [];
-  let failureCount = 0;
+  const tasks = new TaskGroup(options.signal);
+  const failures = new FailureLog(log);
+  const plan = new PagePlan(yearsBetween(options.fromYear, options.toYear), options.maxPagesPerYear);
+  const fetcher = createFetcher({
+    tmdb,
+    signal: tasks.signal,
+    minVotes: options.minVotes,
+    fail: (failure) => failures.record(failure),
+  });
   const seen = new Set<number>();
-  const plannedPages = new Map<number, number>(years.map((year) => [year, 1]));
-  const tasks = new Set<Promise<void>>();
 
-  const apiCalls = () => tmdb.stats.apiCalls - apiCallsBefore;
-  const fail = (failure: IngestFailure) => {
-    failureCount += 1;
-    if (failures.length < MAX_RECORDED_FAILURES) failures.push(failure);
-    log.warn(failure, 'collection failure recorded');
-  };
-  const isFatal = (error: unknown) =>
-    error instanceof TmdbAuthError || error instanceof TmdbAbortedError || signal.aborted;
-  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const progress = (): IngestProgress => ({
+    runId,
+    pagesDone: counts.pages,
+    pagesPlanned: plan.pagesPlanned,
+    fraction: plan.pagesPlanned === 0 ? 1 : Math.min(1, counts.pages / plan.pagesPlanned),
+    newFilms: counts.newFilms,
+    updatedFilms: counts.updatedFilms,
+    snapshots: counts.snapshots,
+    detailsFetched: fetcher.detailsFetched,
+    apiCalls: apiCalls(),
+    failures: failures.count,
+  });
 
-  /** Runs a task in the background; the first fatal error stops the whole run. */
-  function spawn(task: () => Promise<void>): void {
-    const promise = task()
-      .catch((error: unknown) => {
-        if (fatal === undefined) {
-          fatal = error;
-          halt.abort(error);
-        }
-      })
-      .finally(() => tasks.delete(promise));
-    tasks.add(promise);
-  }
+  const writePage = createPageWriter({
+    stores,
+    runId,
+    now,
+    alongside: (trx, written) =>
+      recordProgress(trx.collectionRuns, runId, {
+        counts: {
+          pages: counts.pages + written.pages,
+          newFilms: counts.newFilms + written.inserted,
+          updatedFilms: counts.updatedFilms + written.updated,
+          snapshots: counts.snapshots + written.snapshots,
+        },
+        apiCalls: apiCalls(),
+        failureCount: failures.count,
+      }),
+    committed: (written) => {
+      counts.pages += written.pages;
+      counts.newFilms += written.inserted;
+      counts.updatedFilms += written.updated;
+      counts.snapshots += written.snapshots;
+      options.onProgress?.(progress());
+    },
+  });
 
-  async function idle(): Promise<void> {
-    while (tasks.size > 0) await Promise.all(tasks);
-  }
-
-  function progress(): IngestProgress {
-    const pagesPlanned = [...plannedPages.values()].reduce((sum, pages) => sum + pages, 0);
-    return {
-      runId,
-      pagesDone: counts.pages,
-      pagesPlanned,
-      fraction: pagesPlanned === 0 ? 1 : Math.min(1, counts.pages / pagesPlanned),
-      newFilms: counts.newFilms,
-      updatedFilms: counts.updatedFilms,
-      snapshots: counts.snapshots,
-      detailsFetched: counts.detailsFetched,
-      apiCalls: apiCalls(),
-      failures: failureCount,
-    };
-  }
-
-  // Writes are serialised, and whatever queued up during one transaction goes into the next:
-  // batches grow when the database is the slower side, and writers never contend for row locks.
-  const pending: Array<{ work: PageWork; done: () => void; failed: (error: unknown) => void }> = [];
-  let writing = false;
-
-  function store(work: PageWork): Promise<void> {
-    return new Promise((done, failed) => {
-      pending.push({ work, done, failed });
-      if (!writing) void drain();
-    });
-  }
-
-  async function drain(): Promise<void> {
-    writing = true;
-    while (pending.length > 0) {
-      const batch = pending.splice(0);
-      const films = batch.flatMap((entry) => entry.work.films);
-      const snapshots = batch.flatMap((entry) =>
-        entry.work.snapshots.map((snapshot) => ({ ...snapshot, ingest_run_id: runId })),
-      );
-      try {
-        const written = await stores.transaction(async (trx) => {
-          const upserted = await trx.films.upsert(films, now().toISOString());
-          const snapshotCount = await trx.films.insertSnapshots(snapshots);
-          // The run row moves with the data, so a killed run's record matches what it left behind.
-          await trx.collectionRuns.update(runId, {
-            pages: counts.pages + batch.length,
-            api_calls: apiCalls(),
-            new_films: counts.newFilms + upserted.inserted,
-            updated_films: counts.updatedFilms + upserted.updated,
-            snapshots: counts.snapshots + snapshotCount,
-            failure_count: failureCount,
-          });
-          return { ...upserted, snapshotCount };
-        });
-        counts.pages += batch.length;
-        counts.newFilms += written.inserted;
-        counts.updatedFilms += written.updated;
-        counts.snapshots += written.snapshotCount;
-        for (const entry of batch) entry.done();
-        options.onProgress?.(progress());
-      } catch (error) {
-        for (const entry of batch) entry.failed(error);
-      }
-    }
-    writing = false;
-  }
-
-  async function fetchDetails(film: DiscoverMovie): Promise<MovieDetails | undefined> {
-    try {
-      const details = await tmdb.movieDetails(film.id, signal);
-      counts.detailsFetched += 1;
-      return details;
-    } catch (error) {
-      if (isFatal(error)) throw error;
-      fail({
-        tmdbId: film.id,
-        reason:
-          error instanceof TmdbNotFoundError ? 'TMDB has no details for this film (404)' : describe(error),
-      });
-      return undefined;
-    }
-  }
-
-  /** Details for the films that need them, then one write for the whole page. */
+  /** Details for the films of the page that need them, then one write for the whole page. */
   async function storePage(page: DiscoverPage): Promise<void> {
     for (const entry of page.invalid)
-      fail({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
+      failures.record({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
     const films = page.results.filter((film) => !seen.has(film.id));
     for (const film of films) seen.add(film.id);
-    const known = await stores.films.detailsFetchedAt(films.map((film) => film.id));
-    const fresh = now().getTime() - maxAgeMs;
-    const stale = (id: number) => {
-      const fetched = known.get(id);
-      return fetched === undefined || fetched === null || Date.parse(fetched) < fresh;
-    };
-    const details = await Promise.all(films.map((film) => (stale(film.id) ? fetchDetails(film) : undefined)));
+    const known = await stores.films.detailsState(films.map((film) => film.id));
+    const since = freshSince(now(), options.detailsMaxAgeDays ?? 7);
+    const wanted = films.filter((film) => needsDetails(known.get(film.id), since));
+    const fetched = await fetcher.details(wanted);
+    const details = new Map(wanted.map((film, index) => [film.id, fetched[index]]));
     const fetchedAt = now().toISOString();
-    await store({
-      films: films.map((film, index) => movieInput(film, details[index], fetchedAt)),
-      snapshots: films.map((film) => ({
-        tmdb_id: film.id,
-        snapshot_ts: fetchedAt,
-        popularity: film.popularity,
-        vote_count: film.vote_count,
-        vote_average: film.vote_average,
-      })),
+    await writePage({
+      films: films.map((film) => movieInput(film, details.get(film.id), fetchedAt)),
+      snapshots: films.map((film) => snapshotOf(film, fetchedAt)),
     });
-  }
-
-  /** A discover page, or undefined after recording why it could not be had. */
-  async function discover(
-    year: number,
-    page: number,
-    onFailure: (reason: string) => void,
-  ): Promise<DiscoverPage | undefined> {
-    try {
-      return await tmdb.discoverMovies(
-        { year, page, withGenres: [HORROR], minVotes: options.minVotes, sortBy: 'popularity.desc' },
-        signal,
-      );
-    } catch (error) {
-      if (isFatal(error)) throw error;
-      onFailure(describe(error));
-      return undefined;
-    }
   }
 
   const retryLater: Array<{ year: number; page: number }> = [];
-  const record = (year: number, page: number) => (reason: string) => fail({ year, page, reason });
-  const deferred = (year: number, page: number) => () => retryLater.push({ year, page });
+  const recordPage = (year: number, page: number) => (reason: string) =>
+    failures.record({ year, page, reason });
+  const deferPage = (year: number, page: number) => () => retryLater.push({ year, page });
 
   /** Page `page` of `year`; page 1 also releases the year's remaining pages. */
   async function collect(year: number, page: number, onFailure: (reason: string) => void): Promise<void> {
-    const answer = await discover(year, page, onFailure);
+    const answer = await fetcher.discover(year, page, onFailure);
     if (!answer) return;
     if (page === 1) {
-      const lastPage = Math.min(options.maxPagesPerYear, answer.total_pages);
-      plannedPages.set(year, Math.max(1, lastPage));
-      for (let next = 2; next <= lastPage; next += 1) {
-        spawn(() => collect(year, next, deferred(year, next)));
+      for (const next of plan.afterFirstPage(year, answer.total_pages)) {
+        tasks.spawn(() => collect(year, next, deferPage(year, next)));
       }
     }
     await storePage(answer);
@@ -263,22 +146,22 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   let status: IngestStatus = 'failed';
   let errorMessage: string | undefined;
   try {
-    for (const year of years) spawn(() => collect(year, 1, deferred(year, 1)));
-    await idle();
+    for (const year of plan.years) tasks.spawn(() => collect(year, 1, deferPage(year, 1)));
+    await tasks.idle();
     // A discover page that failed all its attempts gets one more chance once the rest is done,
     // so that a bad minute at TMDB does not cost a whole year; only then is it recorded.
     for (const { year, page } of retryLater.splice(0)) {
-      if (fatal === undefined) spawn(() => collect(year, page, record(year, page)));
+      if (!tasks.failed) tasks.spawn(() => collect(year, page, recordPage(year, page)));
     }
-    await idle();
-    if (fatal !== undefined) throw fatal;
-    status = failureCount > 0 ? 'partial' : 'succeeded';
+    await tasks.idle();
+    if (tasks.failed) throw tasks.error;
+    status = failures.count > 0 ? 'partial' : 'succeeded';
   } catch (error) {
-    if (fatal === undefined) fatal = error;
-    halt.abort(error);
-    await idle();
+    tasks.stop(error);
+    await tasks.idle();
+    const fatal = tasks.error;
     errorMessage =
-      options.signal?.aborted && !(fatal instanceof TmdbAuthError) ? 'cancelled' : describe(fatal);
+      options.signal?.aborted && !(fatal instanceof TmdbAuthError) ? 'cancelled' : describeError(fatal);
   }
 
   const summary: IngestSummary = {
@@ -291,54 +174,27 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     newFilms: counts.newFilms,
     updatedFilms: counts.updatedFilms,
     snapshots: counts.snapshots,
-    detailsFetched: counts.detailsFetched,
-    failureCount,
-    failures,
+    detailsFetched: fetcher.detailsFetched,
+    failureCount: failures.count,
+    failures: failures.list,
     seconds: Math.round(performance.now() - startedAt) / 1000,
     ...(errorMessage ? { error: errorMessage } : {}),
   };
-  await runs.update(runId, {
-    finished_at: now().toISOString(),
+  await closeRun(stores.collectionRuns, runId, {
     status,
-    pages: summary.pages,
-    api_calls: summary.apiCalls,
-    new_films: summary.newFilms,
-    updated_films: summary.updatedFilms,
-    snapshots: summary.snapshots,
-    failure_count: failureCount,
-    failures: failures.length ? JSON.stringify(failures) : null,
-    error: errorMessage ?? null,
+    counts,
+    apiCalls: summary.apiCalls,
+    failureCount: failures.count,
+    failures: summary.failures,
+    finishedAt: now().toISOString(),
+    ...(errorMessage ? { error: errorMessage } : {}),
   });
   options.onProgress?.(progress());
   const { failures: _, ...logged } = summary;
   if (status === 'failed') {
     log.error(logged, 'collection failed');
-    throw new IngestRunFailedError(summary, fatal);
+    throw new IngestRunFailedError(summary, tasks.error);
   }
   log.info(logged, 'collection finished');
   return summary;
-}
-
-function movieInput(film: DiscoverMovie, details: MovieDetails | undefined, fetchedAt: string): MovieInput {
-  const listed: MovieInput = {
-    tmdb_id: film.id,
-    title: film.title,
-    original_title: film.original_title,
-    overview: film.overview,
-    original_language: film.original_language,
-    release_date: film.release_date || null,
-    popularity: film.popularity,
-    vote_count: film.vote_count,
-    vote_average: film.vote_average,
-    poster_path: film.poster_path,
-    backdrop_path: film.backdrop_path,
-  };
-  if (!details) return listed;
-  return {
-    ...listed,
-    imdb_id: details.imdb_id,
-    runtime: details.runtime,
-    genres: details.genres.map((genre) => genre.name),
-    details_fetched_at: fetchedAt,
-  };
 }

@@ -99,7 +99,12 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       close: () => db.destroy(),
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    types: { getTypeParser: readBigintAsNumber },
+  });
   // A pool error on an idle client (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -110,6 +115,17 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     location: `postgres://${networkLocation(url, 5432)}`,
     close: () => db.destroy(),
   };
+}
+
+const PG_INT8_OID = 20;
+
+/**
+ * bigint columns (budget, revenue) hold dollar amounts far below 2^53: they read as numbers in
+ * PostgreSQL as they do in the other dialects, not as the driver's default strings.
+ */
+function readBigintAsNumber(oid: number, format?: 'text' | 'binary') {
+  if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format as 'text');
 }
 
 /** One round trip; turns driver errors into a single line naming host, port and what failed. */

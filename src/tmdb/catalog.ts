@@ -66,6 +66,36 @@ export const catalogFilmSchema = z.object({
   revenue: z.number().nonnegative().default(0),
   adult: z.boolean().default(false),
   status: z.string().default('Released'),
+  // The facts below are absent from older catalogues; the mock then answers as TMDB does for a
+  // film nobody filled in (empty lists, no collection).
+  belongs_to_collection: z.object({ id: z.number().int().positive(), name: z.string() }).nullish(),
+  production_companies: z
+    .array(z.object({ id: z.number().int().positive(), name: z.string(), origin_country: path }))
+    .optional(),
+  production_countries: z.array(z.object({ iso_3166_1: z.string(), name: z.string() })).optional(),
+  spoken_languages: z
+    .array(
+      z.object({ iso_639_1: z.string(), english_name: z.string().optional(), name: z.string().optional() }),
+    )
+    .optional(),
+  /** The film's keywords; served as `keywords.keywords` when asked for. */
+  keywords: z.array(z.object({ id: z.number().int().positive(), name: z.string() })).optional(),
+  /** Release dates per country as TMDB lists them; served as `release_dates.results` when asked for. */
+  release_dates: z
+    .array(
+      z.object({
+        iso_3166_1: z.string(),
+        release_dates: z.array(
+          z.object({
+            release_date: z.string(),
+            type: z.number().int(),
+            certification: z.string().default(''),
+            note: z.string().default(''),
+          }),
+        ),
+      }),
+    )
+    .optional(),
 });
 
 export type CatalogFilm = Omit<z.infer<typeof catalogFilmSchema>, 'original_title'> & {

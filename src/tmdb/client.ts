@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../config/logger.js';
-import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from './errors.js';
+import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError, TmdbRequestError } from './errors.js';
 import { type HedgeLimits, hedge, LatencyWindow } from './hedge.js';
 import { RateLimitCooldown, REQUEST_PRIORITY, RequestGate } from './pacing.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -10,8 +10,9 @@ import {
   discoverPageSchema,
   type Genre,
   genreListSchema,
+  jsonObjectSchema,
   type MovieDetails,
-  movieDetailsSchema,
+  readMovieDetails,
 } from './schemas.js';
 import { createTransport, type Outcome, type TmdbAuthMode, type TmdbCall } from './transport.js';
 
@@ -78,12 +79,17 @@ export interface TmdbClient {
   readonly authMode: TmdbAuthMode;
   readonly stats: Readonly<TmdbClientStats>;
   discoverMovies(query: DiscoverQuery, signal?: AbortSignal): Promise<DiscoverPage>;
-  /** Throws TmdbNotFoundError when TMDB no longer has the film. */
+  /**
+   * A film's details with its keywords and release dates, in one request. Throws TmdbNotFoundError
+   * when TMDB no longer has the film, TmdbRequestError naming the field when the answer is unreadable.
+   */
   movieDetails(id: number, signal?: AbortSignal): Promise<MovieDetails>;
   genres(signal?: AbortSignal): Promise<Genre[]>;
 }
 
 const LATENCY_SAMPLES = 200;
+/** Keywords and release dates ride along with the details, so a film costs one request. */
+const DETAILS_APPENDED = { append_to_response: 'keywords,release_dates' };
 /** Extra copies of one silent request at most. */
 const MAX_HEDGES = 2;
 
@@ -217,8 +223,13 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
         signal,
       );
     },
-    movieDetails(id, signal) {
-      return get(`/movie/${id}`, {}, movieDetailsSchema, REQUEST_PRIORITY.details, signal);
+    async movieDetails(id, signal) {
+      const path = `/movie/${id}`;
+      // Any JSON object passes the transport: a field of the wrong type is no reason to ask again.
+      const answer = await get(path, DETAILS_APPENDED, jsonObjectSchema, REQUEST_PRIORITY.details, signal);
+      const read = readMovieDetails(answer);
+      if ('problem' in read) throw new TmdbRequestError(path, 1, read.problem);
+      return read.details;
     },
     async genres(signal) {
       return (await get('/genre/movie/list', {}, genreListSchema, REQUEST_PRIORITY.listing, signal)).genres;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loseFilmsTable } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
-import { seedDatabase, seededMetrics, xssTitle } from './seed.js';
+import { seedDatabase, seededFilm, seededMetrics, xssTitle } from './seed.js';
 
 const adminToken = 'test-admin-token-5f2c9e1a7b3d8c6e0f4a2b9d';
 
@@ -153,6 +153,53 @@ describeEachDialect(
       expect(body.prediction).toMatchObject({ tmdb_id: 7, actual_popularity: 10.5 });
       const latestTwo = await getJson(test.app, '/api/movies/7?snapshots=2');
       expect(latestTwo.body.snapshots.map((s: { popularity: number }) => s.popularity)).toEqual([11.5, 12.5]);
+    });
+
+    it("GET /api/movies/:id returns the film's facts, and empty facts for a film without them", async () => {
+      await database().stores.films.upsert([
+        {
+          ...seededFilm(9),
+          budget: 4_500_000,
+          revenue: null,
+          status: 'Released',
+          tagline: 'Some doors should stay closed.',
+          us_release_date: '2019-10-25',
+          spoken_languages: ['en', 'es'],
+          collection: { id: 656, name: 'Saw Collection' },
+          companies: [{ id: 3172, name: 'Blumhouse Productions', origin_country: 'US' }],
+          countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+          keywords: [{ id: 12339, name: 'slasher' }],
+          details_version: 2,
+        },
+      ]);
+      const { status, body } = await getJson(test.app, '/api/movies/9');
+      expect(status).toBe(200);
+      expect(body.facts).toEqual({
+        budget: 4_500_000,
+        revenue: null,
+        status: 'Released',
+        tagline: 'Some doors should stay closed.',
+        us_release_date: '2019-10-25',
+        spoken_languages: ['en', 'es'],
+        companies: [{ id: 3172, name: 'Blumhouse Productions', origin_country: 'US' }],
+        countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+        collection: { id: 656, name: 'Saw Collection' },
+        keywords: [{ id: 12339, name: 'slasher' }],
+      });
+      expect(body.movie).not.toHaveProperty('budget');
+      const bare = await getJson(test.app, '/api/movies/8');
+      expect(bare.body.facts).toEqual({
+        budget: null,
+        revenue: null,
+        status: null,
+        tagline: null,
+        us_release_date: null,
+        spoken_languages: [],
+        companies: [],
+        countries: [],
+        collection: null,
+        keywords: [],
+      });
     });
 
     it('GET /api/status reports the last collection and training and the demo source', async () => {

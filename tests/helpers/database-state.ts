@@ -59,3 +59,8 @@ export async function setPredictedPopularity(
 export async function loseFilmsTable({ db }: DatabaseHandle): Promise<void> {
   await db.schema.alterTable('movies').renameTo('movies_gone').execute();
 }
+
+/** Marks every film's details as stored in an older shape, as a database from before the film facts is. */
+export async function setDetailsVersion({ db }: DatabaseHandle, version: number): Promise<void> {
+  await db.updateTable('movies').set({ details_version: version }).execute();
+}

@@ -204,6 +204,35 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     });
   });
 
+  it('stores tagline, status, budget, revenue and the collection a row names', async () => {
+    const path = writeCsv(
+      [
+        header,
+        row({
+          id: '21',
+          tagline: 'Lights out.',
+          budget: '4900000',
+          revenue: '0',
+          status: 'Released',
+          collection: '448150',
+          collection_name: 'Lights Out Collection',
+        }),
+        row({ id: '22', collection: '448150', collection_name: 'NA' }),
+      ].join('\n'),
+    );
+    expect(await importCsv(deps(), path, options)).toMatchObject({ imported: 2, rejected: [] });
+    const { films } = database().stores;
+    expect(await films.find(21)).toMatchObject({
+      tagline: 'Lights out.',
+      budget: 4_900_000,
+      revenue: null,
+      status: 'Released',
+      collection_id: 448150,
+    });
+    expect((await films.factsOf(21)).collection).toEqual({ id: 448150, name: 'Lights Out Collection' });
+    expect(await films.find(22)).toMatchObject({ collection_id: null, budget: null });
+  });
+
   it('names the line, column and value of a bad cell while the good rows around it land', async () => {
     const good = Array.from({ length: 600 }, (_, i) => row({ id: String(1000 + i) }));
     const path = writeCsv(

@@ -32,6 +32,98 @@ describeEachDialect('films store', (database) => {
     expect(await films.count()).toBe(1);
   });
 
+  it("stores a film's facts and links, replaces them with the next details, and keeps them on a listing update", async () => {
+    const { films } = database().stores;
+    const blumhouse = { id: 3172, name: 'Blumhouse Productions', origin_country: 'US' };
+    const a24 = { id: 41077, name: 'A24', origin_country: 'US' };
+    await films.upsert([
+      film(70, {
+        runtime: 92,
+        genres: ['Horror'],
+        budget: 5_000_000,
+        revenue: 90_000_000,
+        status: 'Released',
+        tagline: 'Say his name.',
+        us_release_date: '2019-10-18',
+        spoken_languages: ['en', 'es'],
+        collection: { id: 656, name: 'Saw Collection' },
+        companies: [a24, blumhouse],
+        countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+        keywords: [
+          { id: 12339, name: 'slasher' },
+          { id: 6152, name: 'supernatural' },
+        ],
+        details_version: 2,
+      }),
+      film(71, { companies: [{ ...blumhouse, name: 'Blumhouse' }], details_version: 2 }),
+    ]);
+    expect(await films.find(70)).toMatchObject({
+      budget: 5_000_000,
+      revenue: 90_000_000,
+      status: 'Released',
+      tagline: 'Say his name.',
+      us_release_date: '2019-10-18',
+      spoken_languages: '["en","es"]',
+      collection_id: 656,
+      details_version: 2,
+    });
+    expect(await films.factsOf(70)).toEqual({
+      // The newest name of a company wins for every film it is linked to.
+      companies: [{ ...blumhouse, name: 'Blumhouse' }, a24],
+      countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+      keywords: [
+        { id: 6152, name: 'supernatural' },
+        { id: 12339, name: 'slasher' },
+      ],
+      collection: { id: 656, name: 'Saw Collection' },
+    });
+
+    // A discover-only update (no facts) keeps every fact and link.
+    await films.upsert([film(70, { popularity: 99 })]);
+    expect(await films.find(70)).toMatchObject({ popularity: 99, budget: 5_000_000, details_version: 2 });
+    expect((await films.factsOf(70)).keywords).toHaveLength(2);
+
+    // New details replace facts and links, a null (TMDB does not know) included.
+    await films.upsert([
+      film(70, {
+        budget: null,
+        tagline: null,
+        collection: null,
+        companies: [a24],
+        countries: [],
+        keywords: [{ id: 12339, name: 'slasher' }],
+        details_version: 2,
+      }),
+    ]);
+    expect(await films.find(70)).toMatchObject({
+      budget: null,
+      tagline: null,
+      collection_id: null,
+      revenue: null,
+    });
+    expect(await films.factsOf(70)).toEqual({
+      companies: [a24],
+      countries: [],
+      keywords: [{ id: 12339, name: 'slasher' }],
+      collection: null,
+    });
+    expect((await films.factsOf(71)).companies).toEqual([{ ...blumhouse, name: 'Blumhouse' }]);
+  });
+
+  it('tells per film when its details were fetched and of which version', async () => {
+    const { films } = database().stores;
+    await films.upsert([
+      film(80, { details_fetched_at: '2026-01-01T00:00:00.000Z' }),
+      film(81, { details_fetched_at: '2026-01-02T00:00:00.000Z', details_version: 2 }),
+      film(82),
+    ]);
+    const state = await films.detailsState([80, 81, 82, 83]);
+    expect(state.get(80)).toEqual({ fetchedAt: '2026-01-01T00:00:00.000Z', version: 0 });
+    expect(state.get(81)).toEqual({ fetchedAt: '2026-01-02T00:00:00.000Z', version: 2 });
+    expect(state.get(82)).toEqual({ fetchedAt: null, version: 0 });
+    expect(state.has(83)).toBe(false);
+  });
+
   it('round-trips Japanese, emoji and right-to-left titles', async () => {
     const { films } = database().stores;
     const titles = { 10: '呪怨 ザ・ファイナル', 11: 'Scream 🔪👻', 12: 'תחת הלבנה', 13: 'الغرفة المظلمة' };

@@ -132,6 +132,55 @@ describe('mock TMDB details, genres and errors', () => {
   });
 });
 
+describe('mock TMDB details facts', () => {
+  const withFacts = film(9, {
+    budget: 4_500_000,
+    belongs_to_collection: { id: 656, name: 'Saw Collection' },
+    production_companies: [{ id: 3172, name: 'Blumhouse Productions', origin_country: 'US' }],
+    production_countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+    spoken_languages: [{ iso_639_1: 'en', english_name: 'English', name: 'English' }],
+    keywords: [{ id: 12339, name: 'slasher' }],
+    release_dates: [
+      {
+        iso_3166_1: 'US',
+        release_dates: [{ release_date: '2012-10-26T00:00:00.000Z', type: 3, certification: 'R', note: '' }],
+      },
+    ],
+  });
+
+  it('appends keywords and release dates only when append_to_response names them', async () => {
+    mock = await startMockTmdb({ catalog: [withFacts, film(10)], apiKeys: [KEY] });
+    const plain = await get('/movie/9');
+    expect(plain.body).not.toHaveProperty('keywords');
+    expect(plain.body).not.toHaveProperty('release_dates');
+    expect(plain.body).toMatchObject({
+      budget: 4_500_000,
+      belongs_to_collection: { id: 656, name: 'Saw Collection' },
+      production_companies: [
+        { id: 3172, name: 'Blumhouse Productions', origin_country: 'US', logo_path: null },
+      ],
+    });
+    const full = await get('/movie/9?append_to_response=keywords,release_dates');
+    expect(full.body.keywords).toEqual({ keywords: [{ id: 12339, name: 'slasher' }] });
+    expect(full.body.release_dates).toMatchObject({ results: [{ iso_3166_1: 'US' }] });
+    const onlyKeywords = await get('/movie/9?append_to_response=keywords');
+    expect(onlyKeywords.body).not.toHaveProperty('release_dates');
+  });
+
+  it('answers TMDB empty values for the facts a catalogue film lacks', async () => {
+    mock = await startMockTmdb({ catalog: [film(10)], apiKeys: [KEY] });
+    const answer = await get('/movie/10?append_to_response=keywords,release_dates');
+    expect(answer.body).toMatchObject({
+      belongs_to_collection: null,
+      production_companies: [],
+      production_countries: [],
+      spoken_languages: [],
+      keywords: { keywords: [] },
+      release_dates: { results: [] },
+    });
+  });
+});
+
 describe('catalogues', () => {
   it('reads a JSONL catalogue in the layout of the shared TMDB extract', () => {
     const line = (id: number, extra = '') =>

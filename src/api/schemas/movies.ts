@@ -43,9 +43,39 @@ export const snapshot = z
   })
   .meta({ id: 'Snapshot' });
 
+export const filmFacts = z
+  .object({
+    budget: z.number().nullable().describe('US dollars; null when TMDB does not know'),
+    revenue: z.number().nullable().describe('US dollars; null when TMDB does not know'),
+    status: z
+      .string()
+      .nullable()
+      .describe('Rumored, Planned, In Production, Post Production, Released or Canceled'),
+    tagline: z.string().nullable(),
+    us_release_date: z.string().nullable().describe('YYYY-MM-DD of the earliest US theatrical release'),
+    spoken_languages: z.array(z.string()).describe('ISO 639-1 codes'),
+    companies: z.array(
+      z.object({
+        id: z.number().int(),
+        name: z.string(),
+        origin_country: z.string().nullable(),
+      }),
+    ),
+    countries: z.array(z.object({ iso_3166_1: z.string(), name: z.string() })),
+    collection: z
+      .object({ id: z.number().int(), name: z.string() })
+      .nullable()
+      .describe('the franchise the film belongs to'),
+    keywords: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  })
+  .meta({ id: 'FilmFacts' });
+
 export const movieResponse = z
   .object({
     movie,
+    facts: filmFacts.describe(
+      'what TMDB knows of the film beyond its listing; empty until its details are collected',
+    ),
     snapshots: z.array(snapshot).describe('popularity and votes at each collection, oldest first'),
     prediction: linearPrediction.nullable().describe('the newest linear prediction for this film'),
   })

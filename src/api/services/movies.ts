@@ -1,4 +1,4 @@
-import { type FilmsStore, parseGenres } from '../../persistence/index.js';
+import { type FilmsStore, parseGenres, parseStringList } from '../../persistence/index.js';
 import type { MovieResponse } from '../schemas/movies.js';
 import type { SummaryFilm } from '../schemas/summary.js';
 
@@ -27,10 +27,34 @@ export function createMoviesService(films: FilmsStore) {
     ): Promise<Omit<MovieResponse, 'prediction'> | undefined> {
       const row = await films.find(tmdbId);
       if (!row) return undefined;
-      const { details_fetched_at: _fetched, genres, ...movie } = row;
-      const snapshots = await films.recentSnapshots(tmdbId, snapshotLimit);
+      const {
+        details_fetched_at: _fetched,
+        details_version: _version,
+        collection_id: _collection,
+        budget,
+        revenue,
+        status,
+        tagline,
+        us_release_date,
+        spoken_languages,
+        genres,
+        ...movie
+      } = row;
+      const [snapshots, links] = await Promise.all([
+        films.recentSnapshots(tmdbId, snapshotLimit),
+        films.factsOf(tmdbId),
+      ]);
       return {
         movie: { ...movie, genres: parseGenres(genres) },
+        facts: {
+          budget,
+          revenue,
+          status,
+          tagline,
+          us_release_date,
+          spoken_languages: parseStringList(spoken_languages),
+          ...links,
+        },
         snapshots: snapshots.map((s) => ({
           snapshot_ts: s.snapshot_ts,
           popularity: s.popularity,

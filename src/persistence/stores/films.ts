@@ -2,8 +2,45 @@ import { sql } from 'kysely';
 import type { Movie, MovieSnapshot, Timestamp } from '../schema.js';
 import { chunk, countRows, type StoreContext } from './context.js';
 
+export interface CompanyInput {
+  id: number;
+  name: string;
+  origin_country: string | null;
+}
+
+export interface CountryInput {
+  iso_3166_1: string;
+  name: string;
+}
+
+/** A keyword or a collection (franchise): TMDB's id and its name. */
+export interface NamedInput {
+  id: number;
+  name: string;
+}
+
+/** What a film's details tell beyond its listing; links left undefined keep what the database holds. */
+export interface FilmFactsInput {
+  budget?: number | null;
+  revenue?: number | null;
+  status?: string | null;
+  tagline?: string | null;
+  us_release_date?: string | null;
+  /** ISO 639-1 codes. */
+  spoken_languages?: string[] | null;
+  collection?: NamedInput | null;
+  companies?: CompanyInput[];
+  countries?: CountryInput[];
+  keywords?: NamedInput[];
+  /**
+   * Which shape of the details answer these facts come from. Above 0 the row's detail columns are
+   * replaced as given (a null is TMDB saying "unknown"); at 0 a null keeps what is stored.
+   */
+  details_version?: number;
+}
+
 /** A film as the collection knows it; detail fields left undefined keep what the database holds. */
-export interface MovieInput {
+export interface MovieInput extends FilmFactsInput {
   tmdb_id: number;
   title: string;
   original_title?: string | null;
@@ -35,8 +72,23 @@ export interface SnapshotInput {
   vote_average: number;
 }
 
-/** Columns that only `/movie/{id}` knows: a discover-only update must not blank them. */
-const detailColumns = ['imdb_id', 'runtime', 'genres', 'details_fetched_at'] as const;
+/**
+ * Columns that only `/movie/{id}` (or an import) knows: a discover-only update must not blank
+ * them, while a details answer of a current version replaces them, nulls included.
+ */
+const detailColumns = [
+  'imdb_id',
+  'runtime',
+  'genres',
+  'details_fetched_at',
+  'budget',
+  'revenue',
+  'status',
+  'tagline',
+  'us_release_date',
+  'spoken_languages',
+  'collection_id',
+] as const;
 const listColumns = [
   'title',
   'original_title',
@@ -67,20 +119,150 @@ function toRow(movie: MovieInput, now: Timestamp) {
     runtime: movie.runtime ?? null,
     genres: movie.genres ? JSON.stringify(movie.genres) : null,
     details_fetched_at: movie.details_fetched_at ?? null,
+    budget: movie.budget ?? null,
+    revenue: movie.revenue ?? null,
+    status: movie.status ?? null,
+    tagline: movie.tagline ?? null,
+    us_release_date: movie.us_release_date ?? null,
+    spoken_languages: movie.spoken_languages ? JSON.stringify(movie.spoken_languages) : null,
+    collection_id: movie.collection?.id ?? null,
+    details_version: movie.details_version ?? 0,
     inserted_at: now,
     updated_at: now,
   };
 }
 
-export function parseGenres(genres: string | null): string[] {
-  if (!genres) return [];
+export interface DetailsState {
+  fetchedAt: Timestamp | null;
+  version: number;
+}
+
+export interface FilmLinks {
+  companies: CompanyInput[];
+  countries: CountryInput[];
+  keywords: NamedInput[];
+  collection: NamedInput | null;
+}
+
+const byId = <T extends { id: number }>(a: T, b: T) => a.id - b.id;
+
+function uniqueBy<T, K>(items: readonly T[], key: (item: T) => K): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+/**
+ * Names first (companies, countries, keywords, collections: the newest name wins), then each
+ * film's links replaced by the ones given. Films whose input leaves a list undefined keep theirs.
+ */
+async function writeFactLinks(context: StoreContext, films: readonly MovieInput[]): Promise<void> {
+  const collections = films.flatMap((film) => (film.collection ? [film.collection] : []));
+  await upsertNames(context, 'collections', uniqueBy(collections, (c) => c.id).sort(byId));
+  await replaceLinks(context, films, {
+    names: 'companies',
+    links: 'movie_companies',
+    column: 'company_id',
+    list: (film) => film.companies,
+    key: (company) => company.id,
+  });
+  await replaceLinks(context, films, {
+    names: 'countries',
+    links: 'movie_countries',
+    column: 'iso_3166_1',
+    list: (film) => film.countries,
+    key: (country) => country.iso_3166_1,
+  });
+  await replaceLinks(context, films, {
+    names: 'keywords',
+    links: 'movie_keywords',
+    column: 'keyword_id',
+    list: (film) => film.keywords,
+    key: (keyword) => keyword.id,
+  });
+}
+
+type NameTable = 'companies' | 'countries' | 'keywords' | 'collections';
+type LinkTable = 'movie_companies' | 'movie_countries' | 'movie_keywords';
+
+interface LinkSpec<T, K extends number | string> {
+  names: NameTable;
+  links: LinkTable;
+  column: 'company_id' | 'iso_3166_1' | 'keyword_id';
+  list: (film: MovieInput) => T[] | undefined;
+  key: (item: T) => K;
+}
+
+async function replaceLinks<T extends object, K extends number | string>(
+  context: StoreContext,
+  films: readonly MovieInput[],
+  spec: LinkSpec<T, K>,
+): Promise<void> {
+  const linked = films.filter((film) => spec.list(film) !== undefined);
+  if (linked.length === 0) return;
+  const named = uniqueBy(
+    linked.flatMap((film) => spec.list(film) ?? []),
+    spec.key,
+  ).sort((a, b) => (spec.key(a) < spec.key(b) ? -1 : spec.key(a) > spec.key(b) ? 1 : 0));
+  await upsertNames(context, spec.names, named);
+  // Kysely cannot relate a table name chosen at run time to its columns; LinkSpec pairs them.
+  const { db } = context;
+  const ids = linked.map((film) => film.tmdb_id);
+  for (const batch of chunk(ids)) {
+    await db
+      .deleteFrom(spec.links as 'movie_companies')
+      .where('tmdb_id', 'in', batch)
+      .execute();
+  }
+  const rows = linked.flatMap((film) =>
+    uniqueBy(spec.list(film) ?? [], spec.key).map((item) => ({
+      tmdb_id: film.tmdb_id,
+      [spec.column]: spec.key(item),
+    })),
+  );
+  for (const batch of chunk(rows)) {
+    await db
+      .insertInto(spec.links as 'movie_companies')
+      .values(batch as Array<{ tmdb_id: number; company_id: number }>)
+      .execute();
+  }
+}
+
+/** Inserts names not yet known and renames the known ones, sorted so concurrent writers lock in one order. */
+async function upsertNames(context: StoreContext, table: NameTable, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { db, capabilities } = context;
+  const key = table === 'countries' ? 'iso_3166_1' : 'id';
+  const columns = table === 'companies' ? ['name', 'origin_country'] : ['name'];
+  for (const batch of chunk(rows)) {
+    // As above: the table is one of four whose rows `rows` were built for.
+    const insert = db.insertInto(table as 'collections').values(batch as Array<{ id: number; name: string }>);
+    if (capabilities.upsert === 'on-duplicate-key') {
+      await insert
+        .onDuplicateKeyUpdate(Object.fromEntries(columns.map((c) => [c, sql.raw(`values(${c})`)])))
+        .execute();
+    } else {
+      await insert
+        .onConflict((oc) =>
+          oc
+            .column(key as 'id')
+            .doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.raw(`excluded.${c}`)]))),
+        )
+        .execute();
+    }
+  }
+}
+
+/** A JSON list of strings as stored in a text column (genres, spoken languages); [] for anything else. */
+export function parseStringList(text: string | null): string[] {
+  if (!text) return [];
   try {
-    const parsed: unknown = JSON.parse(genres);
+    const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) ? parsed.filter((g): g is string => typeof g === 'string') : [];
   } catch {
     return [];
   }
 }
+
+export const parseGenres = parseStringList;
 
 export type FilmsStore = ReturnType<typeof createFilmsStore>;
 
@@ -113,7 +295,15 @@ export function createFilmsStore(context: StoreContext) {
           await insert
             .onDuplicateKeyUpdate({
               ...Object.fromEntries(listColumns.map((c) => [c, sql.raw(`values(${c})`)])),
-              ...Object.fromEntries(detailColumns.map((c) => [c, sql.raw(`coalesce(values(${c}), ${c})`)])),
+              ...Object.fromEntries(
+                detailColumns.map((c) => [
+                  c,
+                  sql.raw(
+                    `case when values(details_version) > 0 then values(${c}) else coalesce(values(${c}), ${c}) end`,
+                  ),
+                ]),
+              ),
+              details_version: sql.raw('greatest(values(details_version), details_version)'),
               updated_at: sql.raw('values(updated_at)'),
             })
             .execute();
@@ -123,13 +313,22 @@ export function createFilmsStore(context: StoreContext) {
               oc.column('tmdb_id').doUpdateSet({
                 ...Object.fromEntries(listColumns.map((c) => [c, sql.raw(`excluded.${c}`)])),
                 ...Object.fromEntries(
-                  detailColumns.map((c) => [c, sql.raw(`coalesce(excluded.${c}, movies.${c})`)]),
+                  detailColumns.map((c) => [
+                    c,
+                    sql.raw(
+                      `case when excluded.details_version > 0 then excluded.${c} else coalesce(excluded.${c}, movies.${c}) end`,
+                    ),
+                  ]),
+                ),
+                details_version: sql.raw(
+                  `case when excluded.details_version > movies.details_version then excluded.details_version else movies.details_version end`,
                 ),
                 updated_at: sql.raw('excluded.updated_at'),
               }),
             )
             .execute();
         }
+        await writeFactLinks(context, batch);
       }
       return { inserted, updated: unique.length - inserted };
     },
@@ -159,6 +358,59 @@ export function createFilmsStore(context: StoreContext) {
         .where('tmdb_id', 'in', [...ids])
         .execute();
       return new Map(rows.map((row) => [row.tmdb_id, row.details_fetched_at]));
+    },
+
+    /**
+     * Per film: when its details were last fetched (null: never) and the version of the details
+     * answer stored; absent ids are new films.
+     */
+    async detailsState(ids: readonly number[]): Promise<Map<number, DetailsState>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('movies')
+        .select(['tmdb_id', 'details_fetched_at', 'details_version'])
+        .where('tmdb_id', 'in', [...ids])
+        .execute();
+      return new Map(
+        rows.map((row) => [
+          row.tmdb_id,
+          { fetchedAt: row.details_fetched_at, version: Number(row.details_version) },
+        ]),
+      );
+    },
+
+    /** The companies, production countries, keywords and collection of a film, by name. */
+    async factsOf(tmdbId: number): Promise<FilmLinks> {
+      const [companies, countries, keywords, collection] = await Promise.all([
+        db
+          .selectFrom('movie_companies')
+          .innerJoin('companies', 'companies.id', 'movie_companies.company_id')
+          .select(['companies.id', 'companies.name', 'companies.origin_country'])
+          .where('movie_companies.tmdb_id', '=', tmdbId)
+          .orderBy('companies.id')
+          .execute(),
+        db
+          .selectFrom('movie_countries')
+          .innerJoin('countries', 'countries.iso_3166_1', 'movie_countries.iso_3166_1')
+          .select(['countries.iso_3166_1', 'countries.name'])
+          .where('movie_countries.tmdb_id', '=', tmdbId)
+          .orderBy('countries.iso_3166_1')
+          .execute(),
+        db
+          .selectFrom('movie_keywords')
+          .innerJoin('keywords', 'keywords.id', 'movie_keywords.keyword_id')
+          .select(['keywords.id', 'keywords.name'])
+          .where('movie_keywords.tmdb_id', '=', tmdbId)
+          .orderBy('keywords.id')
+          .execute(),
+        db
+          .selectFrom('movies')
+          .innerJoin('collections', 'collections.id', 'movies.collection_id')
+          .select(['collections.id', 'collections.name'])
+          .where('movies.tmdb_id', '=', tmdbId)
+          .executeTakeFirst(),
+      ]);
+      return { companies, countries, keywords, collection: collection ?? null };
     },
 
     async top(limit: number): Promise<Movie[]> {
@@ -207,12 +459,15 @@ export function createFilmsStore(context: StoreContext) {
 
     count: () => countRows(context, 'movies'),
 
-    /** Films whose details (runtime and genres) are stored: what a complete collection leaves. */
+    /**
+     * Films whose details (genres, and the runtime when TMDB knows it) are stored: what a complete
+     * collection leaves.
+     */
     async countWithDetails(): Promise<number> {
       const row = await db
         .selectFrom('movies')
         .select((eb) => eb.fn.countAll().as('n'))
-        .where('runtime', 'is not', null)
+        .where('details_fetched_at', 'is not', null)
         .where('genres', 'is not', null)
         .executeTakeFirstOrThrow();
       return Number(row.n);

@@ -60,10 +60,11 @@ export function createRoutes(catalog: readonly CatalogFilm[], notFoundIds: Reado
     return films;
   }
 
-  function details(id: number): Answer {
+  function details(id: number, url: URL): Answer {
     const film = byId.get(id);
     if (!film || notFoundIds.has(id)) return notFound();
-    return { status: 200, body: film };
+    const appended = new Set((url.searchParams.get('append_to_response') ?? '').split(','));
+    return { status: 200, body: detailsBody(film, appended) };
   }
 
   return function route(url: URL): Answer {
@@ -71,7 +72,7 @@ export function createRoutes(catalog: readonly CatalogFilm[], notFoundIds: Reado
     if (path === '/discover/movie') return discover(url);
     if (path === '/genre/movie/list') return { status: 200, body: { genres: TMDB_MOVIE_GENRES } };
     const movie = /^\/movie\/(\d+)$/.exec(path);
-    if (movie) return details(Number(movie[1]));
+    if (movie) return details(Number(movie[1]), url);
     return notFound();
   };
 }
@@ -122,6 +123,30 @@ function sorter(sortBy: string): (a: CatalogFilm, b: CatalogFilm) => number {
     default:
       return direction === 'asc' ? (a, b) => -byPopularity(a, b) : byPopularity;
   }
+}
+
+/**
+ * `GET /movie/{id}` as TMDB shapes it: facts the catalogue lacks are TMDB's empty values, and the
+ * keywords and release dates are there only when `append_to_response` names them.
+ */
+export function detailsBody(film: CatalogFilm, appended: ReadonlySet<string>) {
+  const { keywords, release_dates: releaseDates, production_companies: companies, ...facts } = film;
+  return {
+    ...facts,
+    homepage: '',
+    video: false,
+    belongs_to_collection: film.belongs_to_collection ?? null,
+    production_companies: (companies ?? []).map((company) => ({
+      id: company.id,
+      logo_path: null,
+      name: company.name,
+      origin_country: company.origin_country ?? '',
+    })),
+    production_countries: film.production_countries ?? [],
+    spoken_languages: film.spoken_languages ?? [],
+    ...(appended.has('keywords') ? { keywords: { keywords: keywords ?? [] } } : {}),
+    ...(appended.has('release_dates') ? { release_dates: { results: releaseDates ?? [] } } : {}),
+  };
 }
 
 function discoverEntry(film: CatalogFilm) {

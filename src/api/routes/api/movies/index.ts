@@ -4,7 +4,7 @@ import { errorResponse } from '../../../schemas/common.js';
 import { movieParams, movieQuery, movieResponse } from '../../../schemas/movies.js';
 import type { RouteOptions } from '../../../services/index.js';
 
-/** GET /api/movies/:id: one film, its snapshot history and its newest prediction. */
+/** GET /api/movies/:id: one film, its facts, its snapshot history and its newest prediction. */
 const moviesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
   app.get(
     '/:id',
@@ -12,7 +12,8 @@ const moviesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
       schema: {
         operationId: 'getFilm',
         tags: ['films'],
-        summary: 'A film with its popularity and vote history',
+        summary:
+          'A film with its facts (money, companies, countries, collection, keywords) and its popularity and vote history',
         params: movieParams,
         querystring: movieQuery,
         response: { 200: movieResponse, 400: errorResponse, 404: errorResponse },

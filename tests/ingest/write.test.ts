@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { filmFacts, movieInput, snapshotOf } from '../../src/ingest/film-input.js';
+import { DETAILS_VERSION } from '../../src/ingest/plan.js';
+import { createPageWriter, type PageWork, type WrittenBatch } from '../../src/ingest/write.js';
+import { type DiscoverMovie, movieDetailsSchema } from '../../src/tmdb/schemas.js';
+import { describeEachDialect } from '../helpers/databases.js';
+
+const listed = (id: number): DiscoverMovie => ({
+  id,
+  title: `Film ${id}`,
+  original_title: `Film ${id}`,
+  overview: null,
+  original_language: 'en',
+  release_date: '2012-10-31',
+  popularity: id / 10,
+  vote_count: 10 + id,
+  vote_average: 6,
+  poster_path: null,
+  backdrop_path: null,
+  genre_ids: [27],
+  adult: false,
+});
+
+const page = (ids: number[], at = '2026-11-24T00:00:00.000Z'): PageWork => ({
+  films: ids.map((id) => movieInput(listed(id), undefined, at)),
+  snapshots: ids.map((id) => snapshotOf(listed(id), at)),
+});
+
+describe('film input', () => {
+  it('keeps a film without details to its listing, and adds every fact when details came', () => {
+    const film = listed(5);
+    expect(movieInput(film, undefined, 'now')).not.toHaveProperty('details_fetched_at');
+    const details = movieDetailsSchema.parse({
+      ...film,
+      imdb_id: '',
+      runtime: 0,
+      genres: [{ id: 27, name: 'Horror' }],
+      budget: 0,
+      revenue: 1_500_000,
+      status: 'Released',
+      tagline: 'Run.',
+      belongs_to_collection: { id: 8, name: 'Run Collection' },
+      production_companies: [{ id: 1, name: 'Studio', origin_country: '' }],
+      spoken_languages: [{ iso_639_1: 'fr' }],
+      release_dates: {
+        results: [
+          { iso_3166_1: 'US', release_dates: [{ release_date: '2012-11-02T00:00:00.000Z', type: 3 }] },
+        ],
+      },
+    });
+    expect(movieInput(film, details, 'now')).toMatchObject({
+      imdb_id: null,
+      runtime: null,
+      genres: ['Horror'],
+      details_fetched_at: 'now',
+      budget: null,
+      revenue: 1_500_000,
+      tagline: 'Run.',
+      collection: { id: 8, name: 'Run Collection' },
+      companies: [{ id: 1, name: 'Studio', origin_country: null }],
+      countries: [],
+      keywords: [],
+      spoken_languages: ['fr'],
+      us_release_date: '2012-11-02',
+      details_version: DETAILS_VERSION,
+    });
+    expect(filmFacts(details).details_version).toBe(DETAILS_VERSION);
+  });
+});
+
+describeEachDialect('page writer', (database) => {
+  it('writes pages in transactions, batching what queued up meanwhile, with the run record alongside', async () => {
+    const { stores } = database();
+    const runId = await stores.collectionRuns.start({ source: 'demo' });
+    const committed: WrittenBatch[] = [];
+    const write = createPageWriter({
+      stores,
+      runId,
+      now: () => new Date('2026-11-24T00:00:00.000Z'),
+      alongside: (trx, written) => trx.collectionRuns.update(runId, { pages: written.pages }),
+      committed: (written) => committed.push(written),
+    });
+    await Promise.all([write(page([101, 102])), write(page([103])), write(page([104, 105]))]);
+    // The first page goes alone; the two that queued behind it share the next transaction.
+    expect(committed).toEqual([
+      { pages: 1, inserted: 2, updated: 0, snapshots: 2 },
+      { pages: 2, inserted: 3, updated: 0, snapshots: 3 },
+    ]);
+    expect((await stores.collectionRuns.find(runId))?.pages).toBe(2);
+    expect((await stores.films.snapshotHistory(103))[0]).toMatchObject({ ingest_run_id: runId });
+  });
+
+  it('rejects the pages of a batch whose transaction failed and keeps none of its rows', async () => {
+    const { stores } = database();
+    const runId = await stores.collectionRuns.start({ source: 'demo' });
+    const write = createPageWriter({
+      stores,
+      runId,
+      now: () => new Date(),
+      alongside: async () => {
+        throw new Error('database went away');
+      },
+      committed: () => {},
+    });
+    await expect(write(page([201]))).rejects.toThrow('database went away');
+    expect(await stores.films.find(201)).toBeUndefined();
+  });
+});
