@@ -1,6 +1,7 @@
-import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../connection.js';
+import { columnTypes } from './column-types.js';
 
 /**
  * What TMDB knows of a film before its release: money, status, franchise, and the companies,
@@ -9,11 +10,7 @@ import type { DialectName } from '../connection.js';
  * the row, so that a collection fetches once more the details stored before these columns existed.
  */
 export function filmFacts(dialect: DialectName): Migration {
-  const finish = <N extends string, C extends string>(table: CreateTableBuilder<N, C>) =>
-    dialect === 'mysql'
-      ? table.modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_ci`)
-      : table;
-
+  const t = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('movies').addColumn('budget', 'bigint').execute();
@@ -28,42 +25,52 @@ export function filmFacts(dialect: DialectName): Migration {
         .addColumn('details_version', 'integer', (col) => col.notNull().defaultTo(0))
         .execute();
 
-      await finish(
-        db.schema
-          .createTable('companies')
-          .addColumn('id', 'integer', (col) => col.primaryKey())
-          .addColumn('name', 'varchar(500)', (col) => col.notNull())
-          .addColumn('origin_country', 'varchar(8)'),
-      ).execute();
-      await finish(
-        db.schema
-          .createTable('countries')
-          .addColumn('iso_3166_1', 'varchar(8)', (col) => col.primaryKey())
-          .addColumn('name', 'varchar(200)', (col) => col.notNull()),
-      ).execute();
-      await finish(
-        db.schema
-          .createTable('collections')
-          .addColumn('id', 'integer', (col) => col.primaryKey())
-          .addColumn('name', 'varchar(500)', (col) => col.notNull()),
-      ).execute();
-      await finish(
-        db.schema
-          .createTable('keywords')
-          .addColumn('id', 'integer', (col) => col.primaryKey())
-          .addColumn('name', 'varchar(200)', (col) => col.notNull()),
-      ).execute();
+      await t
+        .finish(
+          db.schema
+            .createTable('companies')
+            .addColumn('id', 'integer', (col) => col.primaryKey())
+            .addColumn('name', 'varchar(500)', (col) => col.notNull())
+            .addColumn('origin_country', 'varchar(8)'),
+        )
+        .execute();
+      await t
+        .finish(
+          db.schema
+            .createTable('countries')
+            .addColumn('iso_3166_1', 'varchar(8)', (col) => col.primaryKey())
+            .addColumn('name', 'varchar(200)', (col) => col.notNull()),
+        )
+        .execute();
+      await t
+        .finish(
+          db.schema
+            .createTable('collections')
+            .addColumn('id', 'integer', (col) => col.primaryKey())
+            .addColumn('name', 'varchar(500)', (col) => col.notNull()),
+        )
+        .execute();
+      await t
+        .finish(
+          db.schema
+            .createTable('keywords')
+            .addColumn('id', 'integer', (col) => col.primaryKey())
+            .addColumn('name', 'varchar(200)', (col) => col.notNull()),
+        )
+        .execute();
 
       const link = async (table: string, column: string, type: 'integer' | 'varchar(8)', target: string) => {
-        await finish(
-          db.schema
-            .createTable(table)
-            .addColumn('tmdb_id', 'integer', (col) =>
-              col.notNull().references('movies.tmdb_id').onDelete('cascade'),
-            )
-            .addColumn(column, type, (col) => col.notNull().references(target).onDelete('cascade'))
-            .addPrimaryKeyConstraint(`${table}_pk`, ['tmdb_id', column]),
-        ).execute();
+        await t
+          .finish(
+            db.schema
+              .createTable(table)
+              .addColumn('tmdb_id', 'integer', (col) =>
+                col.notNull().references('movies.tmdb_id').onDelete('cascade'),
+              )
+              .addColumn(column, type, (col) => col.notNull().references(target).onDelete('cascade'))
+              .addPrimaryKeyConstraint(`${table}_pk`, ['tmdb_id', column]),
+          )
+          .execute();
         await db.schema
           .createIndex(`${table}_${column}_idx`)
           .on(table)

@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../connection.js';
 import { columnTypes } from './column-types.js';
@@ -10,22 +10,20 @@ import { columnTypes } from './column-types.js';
  */
 export function runLiveness(dialect: DialectName): Migration {
   const t = columnTypes(dialect);
-  const finish = <N extends string, C extends string>(table: CreateTableBuilder<N, C>) =>
-    dialect === 'mysql'
-      ? table.modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_ci`)
-      : table;
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('ingest_runs').addColumn('heartbeat_at', t.timestamp).execute();
       await db.schema.alterTable('train_runs').addColumn('heartbeat_at', t.timestamp).execute();
-      await finish(
-        db.schema
-          .createTable('database_facts')
-          .addColumn('name', 'varchar(64)', (col) => col.primaryKey())
-          .addColumn('value', 'text', (col) => col.notNull())
-          .addColumn('updated_at', t.timestamp, (col) => col.notNull()),
-      ).execute();
+      await t
+        .finish(
+          db.schema
+            .createTable('database_facts')
+            .addColumn('name', 'varchar(64)', (col) => col.primaryKey())
+            .addColumn('value', 'text', (col) => col.notNull())
+            .addColumn('updated_at', t.timestamp, (col) => col.notNull()),
+        )
+        .execute();
     },
 
     async down(db: Kysely<unknown>): Promise<void> {
