@@ -61,16 +61,19 @@ export type BoostedArtifact = Omit<z.infer<typeof boostedArtifactSchema>, 'model
 };
 
 /** What the caller knows of a model's inputs; the model itself and its calibration come from fitting. */
-export type BoostedArtifactFields = Omit<BoostedArtifact, 'format' | 'version' | 'name' | 'halfWidth' | 'model'>;
+export type BoostedArtifactFields = Omit<
+  BoostedArtifact,
+  'format' | 'version' | 'name' | 'halfWidth' | 'model'
+>;
 
 export function boostedArtifact(fields: Omit<BoostedArtifact, 'format' | 'version'>): ModelArtifact {
   const document: BoostedArtifact = { format: BOOSTED_FORMAT, version: BOOSTED_FORMAT_VERSION, ...fields };
   return { modelName: fields.name, formatVersion: BOOSTED_FORMAT_VERSION, payload: JSON.stringify(document) };
 }
 
-/** A stored payload read back; throws when it is not a boosted model this version reads. */
-export function parseBoostedArtifact(payload: string): BoostedArtifact {
-  const document = boostedArtifactSchema.parse(JSON.parse(payload));
+/** A stored payload (parsed JSON) read back; throws when it is not a boosted model this version reads. */
+export function parseBoostedArtifact(json: unknown): BoostedArtifact {
+  const document = boostedArtifactSchema.parse(json);
   // The schema checks the parts a prediction reads; the settings ride along as the kernel wrote them.
   return document as unknown as BoostedArtifact;
 }

@@ -49,8 +49,14 @@ function dollars(amount: number): string {
  * The label of a feature with the film's value. `names` gives readable names of one-hot columns
  * (company ids to company names); unknown features keep their name.
  */
-export function featureLabel(feature: string, value: number, names: ReadonlyMap<string, string> = new Map()): string {
-  const [kind, key] = feature.includes(':') ? [feature.slice(0, feature.indexOf(':')), feature.slice(feature.indexOf(':') + 1)] : [feature, ''];
+export function featureLabel(
+  feature: string,
+  value: number,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  const [kind, key] = feature.includes(':')
+    ? [feature.slice(0, feature.indexOf(':')), feature.slice(feature.indexOf(':') + 1)]
+    : [feature, ''];
   const readable = names.get(feature) ?? key;
   if (kind in GENRE_FLAGS) return yesNo(value, GENRE_FLAGS[kind], `Not ${GENRE_FLAGS[kind].toLowerCase()}`);
   switch (kind) {
@@ -121,20 +127,4 @@ export function topContributions(
     .filter((entry) => entry.value !== 0)
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
     .slice(0, limit);
-}
-
-/**
- * Contributions of a model fitted on log1p(target), on the target's own scale: the change from
- * the base to the prediction, expm1(prediction) − expm1(base), shared out in proportion to the
- * log-scale contributions, so they still add up to the prediction exactly.
- */
-export function log1pContributionsOnScale(
-  base: number,
-  logValues: ArrayLike<number>,
-): Float64Array {
-  let total = 0;
-  for (let j = 0; j < logValues.length; j++) total += logValues[j];
-  const change = Math.expm1(base + total) - Math.expm1(base);
-  if (total === 0) return new Float64Array(logValues.length);
-  return Float64Array.from(logValues, (value) => (change * value) / total);
 }

@@ -1,6 +1,5 @@
 import type { TreeGrower } from '../ml/forest.js';
 import { growOnCallingThread } from '../ml/forest-pool.js';
-import type { MeanStd } from '../ml/metrics.js';
 import type {
   CrossValidatedMetric,
   RegressionScores,
@@ -9,9 +8,9 @@ import type {
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import type { FilmAttributes } from './features.js';
+import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
 import { fitForestClassification } from './models/classification.js';
 import { fitClustering } from './models/clustering.js';
-import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
 import { fitForestRegression, fitLinearBaseline } from './models/regression.js';
 import { type BoostedModelsResult, fitBoostedModels } from './models/v2.js';
 import type { PreReleaseFacts } from './pre-release.js';

@@ -76,7 +76,8 @@ export function fitPreReleaseVocabulary(films: readonly PreReleaseFilm[]): {
     );
   }
   const companyNames = new Map<number, string>();
-  for (const film of films) for (const company of film.companies ?? []) companyNames.set(company.id, company.name);
+  for (const film of films)
+    for (const company of film.companies ?? []) companyNames.set(company.id, company.name);
   const companyIds = mostFrequent(
     films.flatMap((film) => (film.companies ?? []).map((company) => company.id)),
     FREQUENT_COMPANIES,

@@ -45,7 +45,14 @@ describeEachDialect('training run', (database) => {
     await stores.films.upsert(movies);
     const steps: string[] = [];
     const summary = await runTraining({ stores, settings, threads: 2, onStep: (step) => steps.push(step) });
-    expect(steps).toEqual(['linear', 'rf_regression', 'rf_classification', 'clustering', 'cross_validation']);
+    expect(steps).toEqual([
+      'linear',
+      'rf_regression',
+      'rf_classification',
+      'clustering',
+      'cross_validation',
+      'boosted',
+    ]);
     expect(summary.status).toBe('succeeded');
     const n = movies.length;
     expect(summary.sampleCount).toBe(n);
@@ -66,7 +73,8 @@ describeEachDialect('training run', (database) => {
       classification_results: 1,
       cluster_points: n,
       cluster_profiles: k,
-      model_artifacts: 5,
+      oof_predictions: 4 * n,
+      model_artifacts: 9,
     });
     const classification = await stores.trainingRuns.classificationResult(summary.runId);
     expect(JSON.parse(classification?.roc_curve ?? '{}').fpr[0]).toBe(0);

@@ -67,9 +67,7 @@ export const trainingMetricsSchema = z.object({
    * held-out films inside their interval (each fold calibrated on the other folds). Absent in runs
    * from before the boosted models.
    */
-  intervals: z
-    .object({ coverage: z.record(z.string(), z.number()), level: z.number() })
-    .optional(),
+  intervals: z.object({ coverage: z.record(z.string(), z.number()), level: z.number() }).optional(),
   /** What a run left out and why, in words (e.g. trained without budget). */
   notes: z.array(z.string()).optional(),
 });

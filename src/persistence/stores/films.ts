@@ -271,7 +271,12 @@ export function createFilmsStore(context: StoreContext) {
       const rows = await db
         .selectFrom('companies as c')
         .leftJoin('movie_companies as mc', 'mc.company_id', 'c.id')
-        .select(['c.id', 'c.name', 'c.origin_country', (eb) => eb.fn.count<number>('mc.tmdb_id').as('film_count')])
+        .select([
+          'c.id',
+          'c.name',
+          'c.origin_country',
+          (eb) => eb.fn.count<number>('mc.tmdb_id').as('film_count'),
+        ])
         .where((eb) => eb(eb.fn('lower', ['c.name']), 'like', likePrefix(prefix.toLowerCase())))
         .groupBy(['c.id', 'c.name', 'c.origin_country'])
         .orderBy('film_count', 'desc')
@@ -282,7 +287,10 @@ export function createFilmsStore(context: StoreContext) {
     },
 
     /** The companies among these ids or names (names match in any case). */
-    async findCompanies(ids: readonly number[], names: readonly string[]): Promise<Array<{ id: number; name: string }>> {
+    async findCompanies(
+      ids: readonly number[],
+      names: readonly string[],
+    ): Promise<Array<{ id: number; name: string }>> {
       if (ids.length === 0 && names.length === 0) return [];
       return db
         .selectFrom('companies')
@@ -290,7 +298,15 @@ export function createFilmsStore(context: StoreContext) {
         .where((eb) =>
           eb.or([
             ...(ids.length > 0 ? [eb('id', 'in', [...ids])] : []),
-            ...(names.length > 0 ? [eb(eb.fn('lower', ['name']), 'in', names.map((n) => n.toLowerCase()))] : []),
+            ...(names.length > 0
+              ? [
+                  eb(
+                    eb.fn('lower', ['name']),
+                    'in',
+                    names.map((n) => n.toLowerCase()),
+                  ),
+                ]
+              : []),
           ]),
         )
         .execute();
@@ -302,7 +318,13 @@ export function createFilmsStore(context: StoreContext) {
       const rows = await db
         .selectFrom('keywords')
         .select('name')
-        .where((eb) => eb(eb.fn('lower', ['name']), 'in', names.map((n) => n.toLowerCase())))
+        .where((eb) =>
+          eb(
+            eb.fn('lower', ['name']),
+            'in',
+            names.map((n) => n.toLowerCase()),
+          ),
+        )
         .execute();
       return rows.map((row) => row.name.toLowerCase());
     },

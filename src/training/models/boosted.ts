@@ -1,10 +1,14 @@
 import {
-  type BoostingModel,
   type BoostingOptions,
   fitGradientBoostingRegressor,
   predictGradientBoosting,
 } from '../../ml/boosting.js';
-import { conformalHalfWidth, intervalCoverage, type Interval, log1pConformalInterval } from '../../ml/conformal.js';
+import {
+  conformalHalfWidth,
+  type Interval,
+  intervalCoverage,
+  log1pConformalInterval,
+} from '../../ml/conformal.js';
 import { type Matrix, selectRows, selectValues } from '../../ml/matrix.js';
 import { type MeanStd, meanAbsoluteError, meanStd, r2Score } from '../../ml/metrics.js';
 import { createRandom, permutation, type Random } from '../../ml/random.js';
@@ -13,7 +17,12 @@ import { type BoostedArtifactFields, boostedArtifact } from '../boosted-artifact
 import type { ModelArtifact } from '../pipeline.js';
 
 /** The gradient-boosted models a run trains beside the seed's, by their stable names. */
-export const BOOSTED_MODELS = ['popularity_v2', 'rating_v2', 'pre_release_popularity', 'pre_release_rating'] as const;
+export const BOOSTED_MODELS = [
+  'popularity_v2',
+  'rating_v2',
+  'pre_release_popularity',
+  'pre_release_rating',
+] as const;
 export type BoostedModelName = (typeof BOOSTED_MODELS)[number];
 
 /** What an interval is built on: log1p for popularity (errors grow with the value), points for ratings. */
@@ -52,10 +61,34 @@ const RATING_OPTIONS: BoostingOptions = {
 };
 
 export const BOOSTED_SPECS: Record<BoostedModelName, BoostedSpec> = {
-  popularity_v2: { name: 'popularity_v2', target: 'popularity', scale: 'log1p', options: POPULARITY_OPTIONS, range: [0, Number.POSITIVE_INFINITY] },
-  rating_v2: { name: 'rating_v2', target: 'rating', scale: 'points', options: RATING_OPTIONS, range: [0, 10] },
-  pre_release_popularity: { name: 'pre_release_popularity', target: 'popularity', scale: 'log1p', options: POPULARITY_OPTIONS, range: [0, Number.POSITIVE_INFINITY] },
-  pre_release_rating: { name: 'pre_release_rating', target: 'rating', scale: 'points', options: RATING_OPTIONS, range: [0, 10] },
+  popularity_v2: {
+    name: 'popularity_v2',
+    target: 'popularity',
+    scale: 'log1p',
+    options: POPULARITY_OPTIONS,
+    range: [0, Number.POSITIVE_INFINITY],
+  },
+  rating_v2: {
+    name: 'rating_v2',
+    target: 'rating',
+    scale: 'points',
+    options: RATING_OPTIONS,
+    range: [0, 10],
+  },
+  pre_release_popularity: {
+    name: 'pre_release_popularity',
+    target: 'popularity',
+    scale: 'log1p',
+    options: POPULARITY_OPTIONS,
+    range: [0, Number.POSITIVE_INFINITY],
+  },
+  pre_release_rating: {
+    name: 'pre_release_rating',
+    target: 'rating',
+    scale: 'points',
+    options: RATING_OPTIONS,
+    range: [0, 10],
+  },
 };
 
 export function clampToRange(value: number, [low, high]: readonly [number, number]): number {
@@ -68,7 +101,11 @@ export function residualOf(scale: IntervalScale, actual: number, predicted: numb
 }
 
 /** The interval of one prediction with a calibrated half-width, clamped to the target's range. */
-export function intervalOf(spec: Pick<BoostedSpec, 'scale' | 'range'>, predicted: number, halfWidth: number): Interval {
+export function intervalOf(
+  spec: Pick<BoostedSpec, 'scale' | 'range'>,
+  predicted: number,
+  halfWidth: number,
+): Interval {
   const raw =
     spec.scale === 'log1p'
       ? log1pConformalInterval(predicted, halfWidth)
@@ -134,8 +171,15 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
     const random = createRandom(seed);
     const rows = capRows(train, sampleCap, random);
     sampled ||= rows.length < train.length;
-    const model = fitGradientBoostingRegressor(selectRows(x, rows), selectValues(y, rows), spec.options, random);
-    const estimate = predictGradientBoosting(model, selectRows(x, test)).map((value) => clampToRange(value, spec.range));
+    const model = fitGradientBoostingRegressor(
+      selectRows(x, rows),
+      selectValues(y, rows),
+      spec.options,
+      random,
+    );
+    const estimate = predictGradientBoosting(model, selectRows(x, test)).map((value) =>
+      clampToRange(value, spec.range),
+    );
     test.forEach((row, k) => {
       predicted[row] = estimate[k];
       foldOf[row] = fold;
@@ -149,10 +193,15 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
   folds.forEach((_, fold) => {
     const others = residuals.filter((_, i) => foldOf[i] !== fold);
     const halfWidth = conformalHalfWidth(others, INTERVAL_LEVEL);
-    for (let i = 0; i < n; i++) if (foldOf[i] === fold) intervals[i] = intervalOf(spec, predicted[i], halfWidth);
+    for (let i = 0; i < n; i++)
+      if (foldOf[i] === fold) intervals[i] = intervalOf(spec, predicted[i], halfWidth);
   });
   const random = createRandom(seed);
-  const all = capRows(Int32Array.from({ length: n }, (_, i) => i), sampleCap, random);
+  const all = capRows(
+    Int32Array.from({ length: n }, (_, i) => i),
+    sampleCap,
+    random,
+  );
   sampled ||= all.length < n;
   const model = fitGradientBoostingRegressor(selectRows(x, all), selectValues(y, all), spec.options, random);
   return {
