@@ -26,6 +26,7 @@ import statusRoutes from './routes/api/status/index.js';
 import summaryRoutes from './routes/api/summary/index.js';
 import healthRoutes from './routes/health/index.js';
 import { createAdminGuard } from './services/admin-auth.js';
+import { createForecastService } from './services/forecast.js';
 import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
@@ -72,12 +73,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const stores = createStores(deps.database);
   const movies = createMoviesService(stores.films);
   const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
+  const models = createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs });
   const services: ApiServices = {
     health: createHealthService({ stores, databaseKind: deps.database.dialect }),
     jobs: deps.jobs,
     movies,
     runs,
-    models: createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs }),
+    models,
+    forecast: createForecastService(stores.films, models),
     hints: createHintService(movies, runs),
     requireAdmin: createAdminGuard(deps.settings.adminToken),
     settings: deps.settings,

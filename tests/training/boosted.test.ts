@@ -4,7 +4,7 @@ import { createNumpyRandom } from '../../src/ml/random.js';
 import { kFold } from '../../src/ml/split.js';
 import { columnStatistics } from '../../src/training/boosted-artifact.js';
 import { contributionInWords, featureLabel, topContributions } from '../../src/training/explain.js';
-import { explainWithModel, nearestFilms } from '../../src/training/forecast.js';
+import { boostedFeatureRow, explainWithModel, nearestFilms } from '../../src/training/forecast.js';
 import { parseBoostedArtifact, resolvePreReleaseQuestion } from '../../src/training/index.js';
 import { BOOSTED_SPECS, fitBoostedModel } from '../../src/training/models/boosted.js';
 import {
@@ -167,7 +167,7 @@ describe('contributions in words', () => {
     expect(top.map((entry) => entry.feature)).toEqual(['b', 'f', 'd', 'e', 'g']);
   });
 
-  it('explains a stored model’s prediction: contributions add up to it, the interval holds it', async () => {
+  it('explains a stored model’s prediction by its strongest features; the interval holds it', async () => {
     const outcome = await computeTraining(films, settings);
     if (outcome.status !== 'succeeded') throw new Error('expected results');
     const stored = outcome.artifacts.find((artifact) => artifact.modelName === 'pre_release_popularity');
@@ -190,12 +190,17 @@ describe('contributions in words', () => {
       'Unknown keyword “ghost”: treated as unknown.',
     ]);
     expect(question.film.genres).toEqual(['Horror', 'Thriller']);
-    const row = artifact.features.map(() => 0);
+    const row = boostedFeatureRow(artifact, question.film);
     const answer = explainWithModel(artifact, row);
+    expect(answer.contributions.length).toBeGreaterThan(0);
+    expect(answer.contributions.map((entry) => entry.feature)).not.toContain('vote_count');
     expect(answer.lower).toBeLessThanOrEqual(answer.value);
     expect(answer.upper).toBeGreaterThanOrEqual(answer.value);
     expect(answer.contributions.length).toBeLessThanOrEqual(5);
-    const nearest = nearestFilms(artifact, row, createMatrix(2, row.length), 1);
-    expect(nearest).toEqual([{ index: 0, distance: 0 }]);
+    const twoFilms = createMatrix(2, row.length);
+    row.forEach((value, j) => {
+      twoFilms.data[j * 2 + 1] = value;
+    });
+    expect(nearestFilms(artifact, row, twoFilms, 1)).toEqual([{ index: 1, distance: 0 }]);
   });
 });
