@@ -8,7 +8,7 @@ import type {
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import type { FilmAttributes } from './features.js';
-import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
+import { BOOSTED_MODELS, type BoostedModelName, INTERVAL_LEVEL, type OutOfFold } from './models/boosted.js';
 import { fitForestClassification } from './models/classification.js';
 import { fitClustering } from './models/clustering.js';
 import { fitForestRegression, fitLinearBaseline } from './models/regression.js';
@@ -60,7 +60,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   kMeansInits: 10,
   minFilms: 20,
   linearFeatureSet: 'linear',
-  boostedSampleCap: 20_000,
+  boostedSampleCap: 5000,
 };
 
 /** Wall-clock seconds of each step. */
@@ -106,16 +106,10 @@ export interface ClusterProfile {
   readonly avgVoteCount: number;
 }
 
-/** A film's out-of-fold prediction by one boosted model, with its interval and residual. */
-export interface OutOfFoldPrediction {
-  readonly modelName: string;
-  readonly tmdbId: number;
-  readonly actual: number;
-  readonly predicted: number;
-  readonly lower: number;
-  readonly upper: number;
-  /** Actual minus predicted: log1p scale for popularity models, points for rating models. */
-  readonly residual: number;
+/** One boosted model's out-of-fold prediction of every film, with intervals and residuals, in film order. */
+export interface OutOfFoldPredictions extends OutOfFold {
+  readonly modelName: BoostedModelName;
+  readonly tmdbIds: Int32Array;
 }
 
 export interface ModelArtifact {
@@ -135,7 +129,7 @@ export interface TrainingResults {
   readonly roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
   readonly clusterPoints: ClusterPoint[];
   readonly clusterProfiles: ClusterProfile[];
-  readonly outOfFold: OutOfFoldPrediction[];
+  readonly outOfFold: OutOfFoldPredictions[];
   readonly artifacts: ModelArtifact[];
 }
 
@@ -232,13 +226,11 @@ export async function computeTraining(
     },
     clusterPoints: clustering.value.points,
     clusterProfiles: clustering.value.profiles,
-    outOfFold: BOOSTED_MODELS.flatMap((name) =>
-      boosted.value.models[name].outOfFold.map((prediction, i) => ({
-        modelName: name,
-        tmdbId: films[i].tmdbId,
-        ...prediction,
-      })),
-    ),
+    outOfFold: BOOSTED_MODELS.map((name) => ({
+      modelName: name,
+      tmdbIds: Int32Array.from(films, (film) => film.tmdbId),
+      ...boosted.value.models[name].outOfFold,
+    })),
     artifacts: [
       ...linear.value.artifacts,
       regression.value.artifact,

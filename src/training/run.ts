@@ -227,15 +227,17 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
       avg_runtime: p.avgRuntime,
       avg_vote_count: p.avgVoteCount,
     })),
-    oof_predictions: results.outOfFold.map((p) => ({
-      model_name: p.modelName,
-      tmdb_id: p.tmdbId,
-      actual: p.actual,
-      predicted: p.predicted,
-      lower: p.lower,
-      upper: p.upper,
-      residual: p.residual,
-    })),
+    oof_predictions: results.outOfFold.flatMap((model) =>
+      Array.from(model.tmdbIds, (tmdbId, i) => ({
+        model_name: model.modelName,
+        tmdb_id: tmdbId,
+        actual: model.actual[i],
+        predicted: model.predicted[i],
+        lower: model.lower[i],
+        upper: model.upper[i],
+        residual: model.residual[i],
+      })),
+    ),
     model_artifacts: results.artifacts.map((artifact) => ({
       model_name: artifact.modelName,
       format_version: artifact.formatVersion,

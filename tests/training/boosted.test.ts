@@ -49,7 +49,7 @@ describe('boosted models', () => {
     const changed = Float64Array.from(y);
     changed[42] = 1e6;
     const second = fitProblem(changed);
-    expect(second.outOfFold[42].predicted).toBe(first.outOfFold[42].predicted);
+    expect(second.outOfFold.predicted[42]).toBe(first.outOfFold.predicted[42]);
     // The final model did see it.
     expect(second.artifact.payload).not.toBe(first.artifact.payload);
   });
@@ -57,13 +57,14 @@ describe('boosted models', () => {
   it('stores a residual on the model’s scale and an interval around every prediction', () => {
     const { y } = problem(300);
     const result = fitProblem(y);
-    expect(result.outOfFold).toHaveLength(300);
-    for (const [i, row] of result.outOfFold.entries()) {
-      expect(row.actual).toBe(y[i]);
-      expect(row.residual).toBeCloseTo(Math.log1p(y[i]) - Math.log1p(row.predicted), 12);
-      expect(row.lower).toBeLessThanOrEqual(row.predicted);
-      expect(row.upper).toBeGreaterThanOrEqual(row.predicted);
-      expect(row.lower).toBeGreaterThanOrEqual(0);
+    const { actual, predicted, lower, upper, residual } = result.outOfFold;
+    expect(predicted).toHaveLength(300);
+    for (let i = 0; i < 300; i++) {
+      expect(actual[i]).toBe(y[i]);
+      expect(residual[i]).toBeCloseTo(Math.log1p(y[i]) - Math.log1p(predicted[i]), 12);
+      expect(lower[i]).toBeLessThanOrEqual(predicted[i]);
+      expect(upper[i]).toBeGreaterThanOrEqual(predicted[i]);
+      expect(lower[i]).toBeGreaterThanOrEqual(0);
     }
     expect(result.coverage).toBeGreaterThan(0.6);
     expect(result.coverage).toBeLessThanOrEqual(1);
@@ -82,8 +83,9 @@ describe('boosted models', () => {
       artifact: { featureSet: 'horror', features: ['a', 'b'], ...columnStatistics(x), medianVoteCount: 0 },
     });
     expect(capped.sampled).toBe(true);
-    expect(capped.outOfFold).toHaveLength(300);
-    expect(capped.outOfFold.every((row) => row.residual === row.actual - row.predicted)).toBe(true);
+    const { actual, predicted, residual } = capped.outOfFold;
+    expect(predicted).toHaveLength(300);
+    expect(residual.every((value, i) => value === actual[i] - predicted[i])).toBe(true);
   });
 });
 
@@ -95,15 +97,16 @@ describe('training with the boosted models', () => {
     for (const name of ['popularity_v2', 'rating_v2', 'pre_release_popularity', 'pre_release_rating']) {
       expect(Number.isFinite(metrics.cv5[`${name}_mae` as keyof typeof metrics.cv5]?.mean)).toBe(true);
       expect(metrics.intervals?.coverage[name]).toBeGreaterThan(0.5);
-      const rows = outcome.outOfFold.filter((row) => row.modelName === name);
-      expect(new Set(rows.map((row) => row.tmdbId)).size).toBe(films.length);
+      const model = outcome.outOfFold.find((set) => set.modelName === name);
+      expect(new Set(model?.tmdbIds).size).toBe(films.length);
+      expect(model?.predicted).toHaveLength(films.length);
     }
     expect(metrics.intervals?.level).toBe(0.8);
     // The demo catalogue has no budgets, companies or keywords: the run says what it left out.
     expect(metrics.notes?.some((note) => note.includes('without budget'))).toBe(true);
     expect(metrics.notes?.some((note) => note.includes('production companies'))).toBe(true);
-    const ratings = outcome.outOfFold.filter((row) => row.modelName === 'rating_v2');
-    expect(ratings.every((row) => row.predicted >= 0 && row.predicted <= 10)).toBe(true);
+    const ratings = outcome.outOfFold.find((set) => set.modelName === 'rating_v2');
+    expect(ratings?.predicted.every((value) => value >= 0 && value <= 10)).toBe(true);
   });
 });
 

@@ -113,12 +113,14 @@ export function intervalOf(
   return { lower: clampToRange(raw.lower, spec.range), upper: clampToRange(raw.upper, spec.range) };
 }
 
+/** Every film's out-of-fold prediction, one column per value, in film order (columns clone cheaply to the caller's thread). */
 export interface OutOfFold {
-  readonly actual: number;
-  readonly predicted: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly residual: number;
+  readonly actual: Float64Array;
+  readonly predicted: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** On the model's scale: log1p for popularity, points for ratings. */
+  readonly residual: Float64Array;
 }
 
 export interface BoostedResult {
@@ -127,8 +129,7 @@ export interface BoostedResult {
   readonly r2: MeanStd;
   /** Share of held-out films inside their interval, each fold calibrated on the others' residuals. */
   readonly coverage: number;
-  /** Every film's out-of-fold prediction, in film order. */
-  readonly outOfFold: OutOfFold[];
+  readonly outOfFold: OutOfFold;
   readonly artifact: ModelArtifact;
   /** Films each fold's model was fitted on, at most; fewer than the fold's training part when capped. */
   readonly sampled: boolean;
@@ -209,13 +210,13 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
     mae: meanStd(maes),
     r2: meanStd(r2s),
     coverage: intervalCoverage(y, intervals),
-    outOfFold: Array.from(predicted, (value, i) => ({
-      actual: y[i],
-      predicted: value,
-      lower: intervals[i].lower,
-      upper: intervals[i].upper,
-      residual: residuals[i],
-    })),
+    outOfFold: {
+      actual: Float64Array.from(y),
+      predicted,
+      lower: Float64Array.from(intervals, (interval) => interval.lower),
+      upper: Float64Array.from(intervals, (interval) => interval.upper),
+      residual: residuals,
+    },
     artifact: boostedArtifact({
       ...input.artifact,
       name: spec.name,
