@@ -112,8 +112,8 @@ export function contributionInWords(contribution: Contribution, digits = 1): str
 }
 
 /**
- * The features that push one prediction most, strongest first. `values` are on the target's
- * scale; `row` is the film's feature values.
+ * The features that push one prediction most, strongest first; features whose labels read the
+ * same are summed. `values` are on the target's scale; `row` is the film's feature values.
  */
 export function topContributions(
   features: readonly string[],
@@ -122,8 +122,14 @@ export function topContributions(
   names?: ReadonlyMap<string, string>,
   limit = TOP_CONTRIBUTIONS,
 ): Contribution[] {
-  return features
-    .map((feature, j) => ({ feature, label: featureLabel(feature, row[j], names), value: values[j] }))
+  // Features that say the same thing (release_month 10 and is_october) are one push in words.
+  const byLabel = new Map<string, Contribution>();
+  features.forEach((feature, j) => {
+    const label = featureLabel(feature, row[j], names);
+    const known = byLabel.get(label);
+    byLabel.set(label, { feature: known?.feature ?? feature, label, value: (known?.value ?? 0) + values[j] });
+  });
+  return [...byLabel.values()]
     .filter((entry) => entry.value !== 0)
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
     .slice(0, limit);

@@ -170,6 +170,14 @@ describe('contributions in words', () => {
     expect(top.map((entry) => entry.feature)).toEqual(['b', 'f', 'd', 'e', 'g']);
   });
 
+  it('sums features that read the same: an October release is one push, not two', () => {
+    const top = topContributions(['release_month', 'is_october', 'runtime'], [10, 1, 95], [0.3, 0.1, -0.2]);
+    expect(top).toEqual([
+      { feature: 'release_month', label: 'October release', value: 0.4 },
+      { feature: 'runtime', label: 'Runtime 95 min', value: -0.2 },
+    ]);
+  });
+
   it('explains a stored model’s prediction by its strongest features; the interval holds it', async () => {
     const outcome = await computeTraining(films, settings);
     if (outcome.status !== 'succeeded') throw new Error('expected results');
