@@ -180,7 +180,10 @@ export function predictWhatIf(models: TrainedModels, film: FilmAttributes): What
 /** A pre-release what-if as asked: companies by id or name, keywords by name, as the user typed them. */
 export interface PreReleaseQuestion {
   readonly runtime: number;
-  readonly releaseDate: string;
+  /** YYYY-MM-DD, or a year and month (the first of that month). */
+  readonly releaseDate?: string;
+  readonly releaseYear?: number;
+  readonly releaseMonth?: number;
   readonly genres: readonly string[];
   readonly originalLanguage: string;
   readonly budget?: number;
@@ -240,6 +243,8 @@ export function resolvePreReleaseQuestion(
     runtime: question.runtime,
     voteCount: undefined,
     releaseDate: question.releaseDate,
+    releaseYear: question.releaseYear,
+    releaseMonth: question.releaseMonth,
     genres: question.genres,
     originalLanguage: question.originalLanguage,
   });

@@ -141,7 +141,7 @@ export interface BoostedResult {
   readonly coverage: number;
   readonly outOfFold: OutOfFold;
   readonly artifact: ModelArtifact;
-  /** Films each fold's model was fitted on, at most; fewer than the fold's training part when capped. */
+  /** Whether some fit saw only a random part of its training films (the sample cap). */
   readonly sampled: boolean;
 }
 

@@ -14,12 +14,13 @@ import {
 import type { ForecastService } from '../../../services/forecast.js';
 import type { RouteOptions } from '../../../services/index.js';
 
-/** The body as the training module asks it; a year and month become the first of that month. */
+/** The body as the training module asks it (which resolves the date and the genres). */
 function questionOf(body: PredictBody): PreReleaseQuestion {
   return {
     runtime: body.runtime,
-    releaseDate:
-      body.release_date ?? `${body.release_year}-${String(body.release_month).padStart(2, '0')}-01`,
+    releaseDate: body.release_date,
+    releaseYear: body.release_year,
+    releaseMonth: body.release_month,
     genres: body.genres,
     originalLanguage: body.original_language,
     budget: body.budget,
