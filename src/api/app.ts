@@ -31,6 +31,7 @@ import summaryRoutes from './routes/api/summary/index.js';
 import guideRoutes from './routes/guide/index.js';
 import healthRoutes from './routes/health/index.js';
 import { createAdminGuard, createAdminTokens } from './services/admin-auth.js';
+import { createForecastService } from './services/forecast.js';
 import { createGuidePage } from './services/guide.js';
 import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
@@ -87,12 +88,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const movies = createMoviesService(stores.films);
   const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
   const adminTokens = createAdminTokens(deps.settings.adminToken);
+  const models = createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs });
   const services: ApiServices = {
     health: createHealthService({ stores, databaseKind: deps.database.dialect }),
     jobs: deps.jobs,
     movies,
     runs,
-    models: createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs }),
+    models,
+    forecast: createForecastService(stores.films, models),
     hints: createHintService(movies, runs),
     requireAdmin: createAdminGuard(adminTokens),
     settings: deps.settings,

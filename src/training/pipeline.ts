@@ -8,17 +8,23 @@ import type {
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import type { FilmAttributes } from './features.js';
+import { BOOSTED_MODELS, type BoostedModelName, INTERVAL_LEVEL, type OutOfFold } from './models/boosted.js';
 import { fitForestClassification } from './models/classification.js';
 import { fitClustering } from './models/clustering.js';
 import { fitForestRegression, fitLinearBaseline } from './models/regression.js';
+import { type BoostedModelsResult, fitBoostedModels } from './models/v2.js';
+import type { PreReleaseFacts } from './pre-release.js';
 
 export { PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, type PipelineArtifact } from './artifacts.js';
 export { median } from './data.js';
 
 export type { CrossValidatedMetric, RegressionScores, TrainingMetrics };
 
-/** A film as training sees it: its attributes and the two values the models learn. */
-export interface TrainingFilm extends FilmAttributes {
+/**
+ * A film as training sees it: its attributes, what was known of it before release (absent until
+ * its details are collected), and the two values the models learn.
+ */
+export interface TrainingFilm extends FilmAttributes, PreReleaseFacts {
   readonly tmdbId: number;
   readonly popularity: number;
   readonly voteAverage: number;
@@ -38,6 +44,11 @@ export interface TrainingSettings {
    * scikit-learn's reference script uses for it, for benchmarks that compare with that script.
    */
   readonly linearFeatureSet: 'linear' | 'horror';
+  /**
+   * Each boosted fit sees at most this many films (a random part of its training films), which
+   * bounds their time on large catalogues; every film is still predicted out of fold.
+   */
+  readonly boostedSampleCap: number;
 }
 
 export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
@@ -49,6 +60,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   kMeansInits: 10,
   minFilms: 20,
   linearFeatureSet: 'linear',
+  boostedSampleCap: 5000,
 };
 
 /** Wall-clock seconds of each step. */
@@ -58,6 +70,8 @@ export interface TrainingSeconds {
   readonly rf_classification: number;
   readonly clustering: number;
   readonly cross_validation: number;
+  /** The four gradient-boosted models, their cross-validation and intervals included. */
+  readonly boosted: number;
   readonly total: number;
 }
 
@@ -92,6 +106,12 @@ export interface ClusterProfile {
   readonly avgVoteCount: number;
 }
 
+/** One boosted model's out-of-fold prediction of every film, with intervals and residuals, in film order. */
+export interface OutOfFoldPredictions extends OutOfFold {
+  readonly modelName: BoostedModelName;
+  readonly tmdbIds: Int32Array;
+}
+
 export interface ModelArtifact {
   readonly modelName: string;
   readonly formatVersion: number;
@@ -109,6 +129,7 @@ export interface TrainingResults {
   readonly roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
   readonly clusterPoints: ClusterPoint[];
   readonly clusterProfiles: ClusterProfile[];
+  readonly outOfFold: OutOfFoldPredictions[];
   readonly artifacts: ModelArtifact[];
 }
 
@@ -151,6 +172,7 @@ export async function computeTraining(
   );
   const clustering = await step('clustering', async () => fitClustering(films, data, settings));
   const cv = await step('cross_validation', () => crossValidate(data, settings, forest));
+  const boosted = await step('boosted', async () => fitBoostedModels(films, data, settings));
 
   const metrics: TrainingMetrics = {
     n,
@@ -161,7 +183,12 @@ export async function computeTraining(
     },
     rf_classification: classification.value.metrics,
     clustering: clustering.value.metrics,
-    cv5: cv.value,
+    cv5: { ...cv.value, ...boostedFigures(boosted.value) },
+    intervals: {
+      coverage: Object.fromEntries(BOOSTED_MODELS.map((name) => [name, boosted.value.models[name].coverage])),
+      level: INTERVAL_LEVEL,
+    },
+    notes: boosted.value.notes,
   };
   const { roc } = classification.value;
   return {
@@ -174,6 +201,7 @@ export async function computeTraining(
       rf_classification: classification.seconds,
       clustering: clustering.seconds,
       cross_validation: cv.seconds,
+      boosted: boosted.seconds,
       total: clock() - started,
     },
     linearPredictions: films.map((film, i) => ({
@@ -198,13 +226,29 @@ export async function computeTraining(
     },
     clusterPoints: clustering.value.points,
     clusterProfiles: clustering.value.profiles,
+    outOfFold: BOOSTED_MODELS.map((name) => ({
+      modelName: name,
+      tmdbIds: Int32Array.from(films, (film) => film.tmdbId),
+      ...boosted.value.models[name].outOfFold,
+    })),
     artifacts: [
       ...linear.value.artifacts,
       regression.value.artifact,
       classification.value.artifact,
       clustering.value.artifact,
+      ...BOOSTED_MODELS.map((name) => boosted.value.models[name].artifact),
     ],
   };
+}
+
+/** The boosted models' 5-fold figures, named as the metrics document names them. */
+function boostedFigures({ models }: BoostedModelsResult): TrainingMetrics['cv5'] {
+  return Object.fromEntries(
+    BOOSTED_MODELS.flatMap((name) => [
+      [`${name}_mae`, models[name].mae],
+      [`${name}_r2`, models[name].r2],
+    ]),
+  );
 }
 
 /** Announces each step and measures how long it took on `clock`. */

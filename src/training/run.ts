@@ -1,6 +1,12 @@
 import type { Logger } from '../config/logger.js';
 import { defaultThreadCount } from '../ml/threads.js';
-import { type Movie, parseGenres, type Stores, type TrainingResultRows } from '../persistence/index.js';
+import {
+  type Movie,
+  type PreReleaseFactsRow,
+  parseGenres,
+  type Stores,
+  type TrainingResultRows,
+} from '../persistence/index.js';
 import { computeInWorker } from './compute.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -54,7 +60,8 @@ export class TrainingError extends Error {
   }
 }
 
-export function toTrainingFilm(movie: Movie): TrainingFilm {
+/** A film row, with its companies, countries and keywords when the database knows them. */
+export function toTrainingFilm(movie: Movie, facts?: PreReleaseFactsRow): TrainingFilm {
   return {
     tmdbId: movie.tmdb_id,
     popularity: Number(movie.popularity),
@@ -64,6 +71,11 @@ export function toTrainingFilm(movie: Movie): TrainingFilm {
     releaseDate: movie.release_date,
     genres: parseGenres(movie.genres),
     originalLanguage: movie.original_language,
+    budget: movie.budget === null ? null : Number(movie.budget),
+    inCollection: movie.collection_id !== null,
+    companies: facts?.companies ?? [],
+    countries: facts?.countries ?? [],
+    keywords: facts?.keywords ?? [],
   };
 }
 
@@ -81,7 +93,8 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
   const runId = await runs.start({ jobId: deps.jobId ?? null, startedAt });
   const elapsed = () => (performance.now() - started) / 1000;
   try {
-    const films = (await stores.films.all()).map(toTrainingFilm);
+    const facts = await stores.films.preReleaseFactsForTraining();
+    const films = (await stores.films.all()).map((movie) => toTrainingFilm(movie, facts.get(movie.tmdb_id)));
     const readSeconds = elapsed();
     if (films.length < settings.minFilms) {
       const durationSeconds = elapsed();
@@ -214,6 +227,17 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
       avg_runtime: p.avgRuntime,
       avg_vote_count: p.avgVoteCount,
     })),
+    oof_predictions: results.outOfFold.flatMap((model) =>
+      Array.from(model.tmdbIds, (tmdbId, i) => ({
+        model_name: model.modelName,
+        tmdb_id: tmdbId,
+        actual: model.actual[i],
+        predicted: model.predicted[i],
+        lower: model.lower[i],
+        upper: model.upper[i],
+        residual: model.residual[i],
+      })),
+    ),
     model_artifacts: results.artifacts.map((artifact) => ({
       model_name: artifact.modelName,
       format_version: artifact.formatVersion,

@@ -135,6 +135,7 @@ export async function seedDatabase(
       avg_runtime: 90 + cluster * 5,
       avg_vote_count: 300 + cluster * 100,
     })),
+    oof_predictions: [],
     model_artifacts: [],
   });
   await stores.trainingRuns.update(trainRunId, {

@@ -424,7 +424,8 @@ describeBrowser('dashboard in a browser', () => {
     await page.goto(`${server.url}/`);
     const form = page.locator('#what-if-form');
     await form.locator('input[name="runtime"]').fill('104');
-    await form.locator('input[name="vote_count"]').fill('1200');
+    await form.locator('input[name="budget"]').fill('2500000');
+    await form.locator('input[name="sequel"]').check();
     await form.locator('input[name="release_date"]').fill('2025-10-31');
     await form.locator('select[name="original_language"]').selectOption('ja');
     await form.locator('input[value="Thriller"]').uncheck();

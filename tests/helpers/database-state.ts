@@ -64,3 +64,28 @@ export async function loseFilmsTable({ db }: DatabaseHandle): Promise<void> {
 export async function setDetailsVersion({ db }: DatabaseHandle, version: number): Promise<void> {
   await db.updateTable('movies').set({ details_version: version }).execute();
 }
+
+/** Production companies and keywords of films, as a collection of film facts would store them. */
+export async function addFilmFacts(
+  { db }: DatabaseHandle,
+  facts: {
+    companies: Array<{ id: number; name: string; films: number[] }>;
+    keywords: Array<{ id: number; name: string; films: number[] }>;
+  },
+): Promise<void> {
+  for (const company of facts.companies) {
+    await db
+      .insertInto('companies')
+      .values({ id: company.id, name: company.name, origin_country: 'US' })
+      .execute();
+    for (const tmdbId of company.films) {
+      await db.insertInto('movie_companies').values({ tmdb_id: tmdbId, company_id: company.id }).execute();
+    }
+  }
+  for (const keyword of facts.keywords) {
+    await db.insertInto('keywords').values({ id: keyword.id, name: keyword.name }).execute();
+    for (const tmdbId of keyword.films) {
+      await db.insertInto('movie_keywords').values({ tmdb_id: tmdbId, keyword_id: keyword.id }).execute();
+    }
+  }
+}

@@ -3,6 +3,7 @@ import { trainingResultTables } from '../../src/persistence/index.js';
 import { computeTraining, DEFAULT_TRAINING_SETTINGS } from '../../src/training/pipeline.js';
 import { loadTrainedModels, predictWhatIf } from '../../src/training/predict.js';
 import { KEPT_RUNS, runTraining, TrainingError } from '../../src/training/run.js';
+import { addFilmFacts } from '../helpers/database-state.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { demoMovies, trainingFilms } from './catalogue.js';
 
@@ -45,7 +46,14 @@ describeEachDialect('training run', (database) => {
     await stores.films.upsert(movies);
     const steps: string[] = [];
     const summary = await runTraining({ stores, settings, threads: 2, onStep: (step) => steps.push(step) });
-    expect(steps).toEqual(['linear', 'rf_regression', 'rf_classification', 'clustering', 'cross_validation']);
+    expect(steps).toEqual([
+      'linear',
+      'rf_regression',
+      'rf_classification',
+      'clustering',
+      'cross_validation',
+      'boosted',
+    ]);
     expect(summary.status).toBe('succeeded');
     const n = movies.length;
     expect(summary.sampleCount).toBe(n);
@@ -66,7 +74,8 @@ describeEachDialect('training run', (database) => {
       classification_results: 1,
       cluster_points: n,
       cluster_profiles: k,
-      model_artifacts: 5,
+      oof_predictions: 4 * n,
+      model_artifacts: 9,
     });
     const classification = await stores.trainingRuns.classificationResult(summary.runId);
     expect(JSON.parse(classification?.roc_curve ?? '{}').fpr[0]).toBe(0);
@@ -96,6 +105,57 @@ describeEachDialect('training run', (database) => {
     expect(prediction.pc1).toBeCloseTo(Number(cluster.pc1), 9);
     expect(prediction.highRatingProbability).toBeGreaterThanOrEqual(0);
     expect(prediction.highRatingProbability).toBeLessThanOrEqual(1);
+  });
+
+  it('stores each boosted model’s out-of-fold prediction of every film, residuals on the model’s scale', async () => {
+    const { trainingRuns } = database().stores;
+    const run = await trainingRuns.latestSucceeded();
+    if (!run) throw new Error('expected a successful run');
+    const film = movies[5];
+    const rows = await trainingRuns.outOfFoldOf(run.id, film.tmdb_id);
+    expect(rows.map((row) => row.model_name)).toEqual([
+      'popularity_v2',
+      'pre_release_popularity',
+      'pre_release_rating',
+      'rating_v2',
+    ]);
+    for (const row of rows) {
+      const [actual, predicted] = [Number(row.actual), Number(row.predicted)];
+      const popularity = row.model_name.includes('popularity');
+      expect(actual).toBeCloseTo(popularity ? film.popularity : film.vote_average, 9);
+      expect(Number(row.residual)).toBeCloseTo(
+        popularity ? Math.log1p(actual) - Math.log1p(predicted) : actual - predicted,
+        9,
+      );
+      expect(Number(row.lower)).toBeLessThanOrEqual(predicted);
+      expect(Number(row.upper)).toBeGreaterThanOrEqual(predicted);
+    }
+    expect(run.metrics?.intervals?.level).toBe(0.8);
+  });
+
+  it('reads companies and keywords for the pre-release models from the database', async () => {
+    const { stores, handle } = database();
+    const ids = movies.slice(0, 40).map((movie) => movie.tmdb_id);
+    await addFilmFacts(handle, {
+      companies: [{ id: 3172, name: 'Blumhouse Productions', films: ids }],
+      keywords: [{ id: 9, name: 'Haunted House', films: ids.slice(0, 10) }],
+    });
+    const facts = await stores.films.preReleaseFactsForTraining();
+    expect(facts.get(ids[0])).toEqual({
+      companies: [{ id: 3172, name: 'Blumhouse Productions' }],
+      countries: [],
+      keywords: ['haunted house'],
+    });
+    expect(facts.has(movies[60].tmdb_id)).toBe(false);
+    const summary = await runTraining({ stores, settings, threads: 1 });
+    const models = await loadTrainedModels(stores.trainingRuns, summary.runId);
+    expect(models?.boosted.pre_release_popularity?.features).toEqual(
+      expect.arrayContaining(['company:3172', 'keyword:haunted house']),
+    );
+    expect(summary.metrics?.notes).toEqual(
+      expect.arrayContaining([expect.stringContaining('without budget')]),
+    );
+    expect(summary.metrics?.notes?.some((note) => note.includes('production companies'))).toBe(false);
   });
 
   it('a failed run is recorded as failed and leaves the previous results in place', async () => {

@@ -21,6 +21,15 @@ export const classificationScore = z
   })
   .meta({ id: 'ClassificationScore' });
 
+export const boostedScore = z.object({
+  cv_mae: crossValidated.nullable(),
+  cv_r2: crossValidated.nullable(),
+  coverage: z
+    .number()
+    .nullable()
+    .describe('share of held-out films inside their 80% interval (each fold calibrated on the others)'),
+});
+
 /** Every model's headline figures, read from the training run's metrics document. */
 export const modelScores = z
   .object({
@@ -29,10 +38,16 @@ export const modelScores = z
     rf_regression: regressionScore.nullable(),
     rf_classification: classificationScore.nullable(),
     clusters: z.number().int().nullable().describe('k of the k-means model'),
+    popularity_v2: boostedScore.nullable().describe('gradient-boosted popularity, all features; 5-fold CV'),
+    rating_v2: boostedScore.nullable().describe('gradient-boosted vote average, all features; 5-fold CV'),
+    pre_release_popularity: boostedScore.nullable().describe('popularity from what is known before release'),
+    pre_release_rating: boostedScore.nullable().describe('vote average from what is known before release'),
+    notes: z.array(z.string()).describe('what the run trained without, and why'),
   })
   .meta({ id: 'ModelScores' });
 
 export type CrossValidated = z.infer<typeof crossValidated>;
 export type RegressionScore = z.infer<typeof regressionScore>;
 export type ClassificationScore = z.infer<typeof classificationScore>;
+export type BoostedScore = z.infer<typeof boostedScore>;
 export type ModelScores = z.infer<typeof modelScores>;

@@ -1,5 +1,6 @@
 import type { JobRunner } from '../../jobs/types.js';
 import type { AdminGuard } from './admin-auth.js';
+import type { ForecastService } from './forecast.js';
 import type { HealthService } from './health.js';
 import type { HintService } from './hints.js';
 import type { ModelResultsService } from './models.js';
@@ -21,6 +22,7 @@ export interface ApiServices {
   jobs: JobRunner;
   movies: MoviesService;
   models: ModelResultsService;
+  forecast: ForecastService;
   runs: RunsService;
   hints: HintService;
   requireAdmin: AdminGuard;

@@ -119,8 +119,14 @@ export function createModelResultsService(runs: TrainingRunsStore, options: Mode
     return { model, result };
   }
 
+  /** The newest run's stored models, read and parsed once per run; null before any run. */
+  function trainedModels() {
+    return forLatest('trained-models', (model) => loadTrainedModels(runs, model.run.id));
+  }
+
   return {
     latest: latestModel,
+    trainedModels,
 
     async predictions(limit: number) {
       const answer = await forLatest(`predictions:${limit}`, async (model) =>
@@ -217,7 +223,7 @@ export function createModelResultsService(runs: TrainingRunsStore, options: Mode
      * when that run stored no models.
      */
     async whatIf(film: FilmAttributes) {
-      const answer = await forLatest('trained-models', (model) => loadTrainedModels(runs, model.run.id));
+      const answer = await trainedModels();
       return (
         answer && {
           run: answer.model.run,

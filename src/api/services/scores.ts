@@ -1,5 +1,15 @@
 import type { TrainingMetrics } from '../../persistence/index.js';
-import type { ClassificationScore, ModelScores, RegressionScore } from '../schemas/metrics.js';
+import type { BoostedScore, ClassificationScore, ModelScores, RegressionScore } from '../schemas/metrics.js';
+
+const BOOSTED = ['popularity_v2', 'rating_v2', 'pre_release_popularity', 'pre_release_rating'] as const;
+
+/** A boosted model's 5-fold figures and interval coverage; null in runs from before it. */
+function boostedScore(metrics: TrainingMetrics, name: (typeof BOOSTED)[number]): BoostedScore | null {
+  const mae = metrics.cv5[`${name}_mae`];
+  const r2 = metrics.cv5[`${name}_r2`];
+  if (!mae && !r2) return null;
+  return { cv_mae: mae ?? null, cv_r2: r2 ?? null, coverage: metrics.intervals?.coverage[name] ?? null };
+}
 
 /** The figures the API promises, read from a training run's metrics document. */
 export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
@@ -10,6 +20,11 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
       rf_regression: null,
       rf_classification: null,
       clusters: null,
+      popularity_v2: null,
+      rating_v2: null,
+      pre_release_popularity: null,
+      pre_release_rating: null,
+      notes: [],
     };
   }
   const { cv5 } = metrics;
@@ -43,5 +58,10 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
     rf_regression: rfRegression,
     rf_classification: rfClassification,
     clusters: metrics.clustering.k,
+    ...(Object.fromEntries(BOOSTED.map((name) => [name, boostedScore(metrics, name)])) as Record<
+      (typeof BOOSTED)[number],
+      BoostedScore | null
+    >),
+    notes: metrics.notes ?? [],
   };
 }

@@ -38,6 +38,11 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
         `forest popularity     MAE ${metrics.rf_regression.mae.toFixed(3)}  R² ${metrics.rf_regression.r2.toFixed(3)}  (5-fold R² ${cv('rf_regression_r2')})  ${took(seconds?.rf_regression)}`,
         `forest high rating    accuracy ${metrics.rf_classification.accuracy.toFixed(3)}  AUC ${metrics.rf_classification.auc.toFixed(3)}  (5-fold AUC ${cv('rf_classification_auc')})  ${took(seconds?.rf_classification)}`,
         `clusters              k ${metrics.clustering.k}  sizes ${metrics.clustering.sizes.join('/')}  PCA ${metrics.clustering.pca_explained.map((v) => `${(v * 100).toFixed(1)}%`).join(' + ')}  ${took(seconds?.clustering)}`,
+        ...(['popularity_v2', 'rating_v2', 'pre_release_popularity', 'pre_release_rating'] as const).map(
+          (name) =>
+            `${name.padEnd(22)}5-fold MAE ${cv(`${name}_mae`)}  R² ${cv(`${name}_r2`)}  80% interval coverage ${metrics.intervals?.coverage[name]?.toFixed(3) ?? '—'}`,
+        ),
+        ...(metrics.notes ?? []).map((note) => `note: ${note}`),
       ].join('\n')}\n`,
     );
   } catch (error) {

@@ -23,6 +23,20 @@ export const crossValidatedMetrics = [
 
 export type CrossValidatedMetric = (typeof crossValidatedMetrics)[number];
 
+/** The 5-fold figures of the gradient-boosted models (popularity MAE on the popularity scale). */
+export const boostedCrossValidatedMetrics = [
+  'popularity_v2_mae',
+  'popularity_v2_r2',
+  'rating_v2_mae',
+  'rating_v2_r2',
+  'pre_release_popularity_mae',
+  'pre_release_popularity_r2',
+  'pre_release_rating_mae',
+  'pre_release_rating_r2',
+] as const;
+
+export type BoostedCrossValidatedMetric = (typeof boostedCrossValidatedMetrics)[number];
+
 /** Every figure of a run; `cv5` holds the 5-fold mean ± std of every metric. */
 export const trainingMetricsSchema = z.object({
   n: z.number().int(),
@@ -47,7 +61,15 @@ export const trainingMetricsSchema = z.object({
     pca_explained: z.array(z.number()),
   }),
   /** Training computes every one; readers still show the others when a document lacks one. */
-  cv5: z.partialRecord(z.enum(crossValidatedMetrics), meanStd),
+  cv5: z.partialRecord(z.enum([...crossValidatedMetrics, ...boostedCrossValidatedMetrics]), meanStd),
+  /**
+   * The boosted models' prediction intervals: the level they aim at and, per model, the share of
+   * held-out films inside their interval (each fold calibrated on the other folds). Absent in runs
+   * from before the boosted models.
+   */
+  intervals: z.object({ coverage: z.record(z.string(), z.number()), level: z.number() }).optional(),
+  /** What a run left out and why, in words (e.g. trained without budget). */
+  notes: z.array(z.string()).optional(),
 });
 
 export type TrainingMetrics = z.infer<typeof trainingMetricsSchema>;

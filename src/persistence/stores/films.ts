@@ -264,6 +264,27 @@ export function parseStringList(text: string | null): string[] {
 
 export const parseGenres = parseStringList;
 
+/** What the database knows of a film before its release, beyond the films row itself. */
+export interface PreReleaseFactsRow {
+  companies: Array<{ id: number; name: string }>;
+  /** ISO 3166-1 codes. */
+  countries: string[];
+  /** Keyword names, lower case. */
+  keywords: string[];
+}
+
+export interface CompanySuggestion {
+  id: number;
+  name: string;
+  origin_country: string | null;
+  film_count: number;
+}
+
+/** A LIKE pattern for names starting with `text`; wildcards typed by a user are dropped, not obeyed. */
+function likePrefix(text: string): string {
+  return `${text.replace(/[%_\\]/g, '')}%`;
+}
+
 export type FilmsStore = ReturnType<typeof createFilmsStore>;
 
 /** Films and their snapshots: what collections and imports write, and the lists the API reads. */
@@ -455,6 +476,109 @@ export function createFilmsStore(context: StoreContext) {
         .limit(limit)
         .execute();
       return rows.reverse();
+    },
+
+    /**
+     * Production companies, countries and keywords of every film that has any, by film id: the
+     * pre-release facts training reads beside each film's row (budget and collection live there).
+     */
+    async preReleaseFactsForTraining(): Promise<Map<number, PreReleaseFactsRow>> {
+      const facts = new Map<number, PreReleaseFactsRow>();
+      const of = (tmdbId: number) => {
+        let entry = facts.get(tmdbId);
+        if (!entry) {
+          entry = { companies: [], countries: [], keywords: [] };
+          facts.set(tmdbId, entry);
+        }
+        return entry;
+      };
+      const companies = await db
+        .selectFrom('movie_companies as mc')
+        .innerJoin('companies as c', 'c.id', 'mc.company_id')
+        .select(['mc.tmdb_id', 'c.id', 'c.name'])
+        .orderBy('mc.tmdb_id')
+        .orderBy('c.id')
+        .execute();
+      for (const row of companies) of(row.tmdb_id).companies.push({ id: row.id, name: row.name });
+      const countries = await db
+        .selectFrom('movie_countries')
+        .select(['tmdb_id', 'iso_3166_1'])
+        .orderBy('tmdb_id')
+        .orderBy('iso_3166_1')
+        .execute();
+      for (const row of countries) of(row.tmdb_id).countries.push(row.iso_3166_1);
+      const keywords = await db
+        .selectFrom('movie_keywords as mk')
+        .innerJoin('keywords as k', 'k.id', 'mk.keyword_id')
+        .select(['mk.tmdb_id', 'k.name'])
+        .orderBy('mk.tmdb_id')
+        .orderBy('k.name')
+        .execute();
+      for (const row of keywords) of(row.tmdb_id).keywords.push(row.name.toLowerCase());
+      return facts;
+    },
+
+    /** Companies whose name starts with `prefix` (any case), those with the most films first. */
+    async companySuggestions(prefix: string, limit: number): Promise<CompanySuggestion[]> {
+      const rows = await db
+        .selectFrom('companies as c')
+        .leftJoin('movie_companies as mc', 'mc.company_id', 'c.id')
+        .select([
+          'c.id',
+          'c.name',
+          'c.origin_country',
+          (eb) => eb.fn.count<number>('mc.tmdb_id').as('film_count'),
+        ])
+        .where((eb) => eb(eb.fn('lower', ['c.name']), 'like', likePrefix(prefix.toLowerCase())))
+        .groupBy(['c.id', 'c.name', 'c.origin_country'])
+        .orderBy('film_count', 'desc')
+        .orderBy('c.name', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ ...row, film_count: Number(row.film_count) }));
+    },
+
+    /** The companies among these ids or names (names match in any case). */
+    async findCompanies(
+      ids: readonly number[],
+      names: readonly string[],
+    ): Promise<Array<{ id: number; name: string }>> {
+      if (ids.length === 0 && names.length === 0) return [];
+      return db
+        .selectFrom('companies')
+        .select(['id', 'name'])
+        .where((eb) =>
+          eb.or([
+            ...(ids.length > 0 ? [eb('id', 'in', [...ids])] : []),
+            ...(names.length > 0
+              ? [
+                  eb(
+                    eb.fn('lower', ['name']),
+                    'in',
+                    names.map((n) => n.toLowerCase()),
+                  ),
+                ]
+              : []),
+          ]),
+        )
+        .execute();
+    },
+
+    /** Which of these keyword names the database knows (any case), lower case. */
+    async knownKeywords(names: readonly string[]): Promise<string[]> {
+      if (names.length === 0) return [];
+      const rows = await db
+        .selectFrom('keywords')
+        .select('name')
+        .where((eb) =>
+          eb(
+            eb.fn('lower', ['name']),
+            'in',
+            names.map((n) => n.toLowerCase()),
+          ),
+        )
+        .execute();
+      return rows.map((row) => row.name.toLowerCase());
     },
 
     count: () => countRows(context, 'movies'),

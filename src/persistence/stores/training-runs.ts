@@ -4,6 +4,7 @@ import type {
   ClassificationResultsTable,
   ClusterProfilesTable,
   Database,
+  OofPredictionsTable,
   Timestamp,
   TrainRun,
   TrainRunUpdate,
@@ -18,6 +19,7 @@ export const trainingResultTables = [
   'classification_results',
   'cluster_points',
   'cluster_profiles',
+  'oof_predictions',
   'model_artifacts',
 ] as const;
 
@@ -34,6 +36,8 @@ export interface TrainingResultRows {
   readonly classification_results: ReadonlyArray<ResultRow<'classification_results'>>;
   readonly cluster_points: ReadonlyArray<ResultRow<'cluster_points'>>;
   readonly cluster_profiles: ReadonlyArray<ResultRow<'cluster_profiles'>>;
+  /** Every film's out-of-fold prediction by each boosted model. */
+  readonly oof_predictions: ReadonlyArray<ResultRow<'oof_predictions'>>;
   readonly model_artifacts: ReadonlyArray<ResultRow<'model_artifacts'>>;
 }
 
@@ -86,6 +90,8 @@ export interface ClusterPointRow {
 }
 
 export type ClusterProfileRow = Omit<Selectable<ClusterProfilesTable>, 'train_run_id'>;
+
+export type OutOfFoldRow = Omit<Selectable<OofPredictionsTable>, 'train_run_id'>;
 
 export type TrainingRunsStore = ReturnType<typeof createTrainingRunsStore>;
 
@@ -318,6 +324,17 @@ export function createTrainingRunsStore(context: StoreContext) {
           .execute(),
       ]);
       return { total: Number(count.n), rows };
+    },
+
+    /** A run's out-of-fold predictions of one film, one per boosted model. */
+    async outOfFoldOf(trainRunId: number, tmdbId: number): Promise<OutOfFoldRow[]> {
+      return db
+        .selectFrom('oof_predictions')
+        .select(['model_name', 'tmdb_id', 'actual', 'predicted', 'lower', 'upper', 'residual'])
+        .where('train_run_id', '=', trainRunId)
+        .where('tmdb_id', '=', tmdbId)
+        .orderBy('model_name', 'asc')
+        .execute();
     },
 
     async clusterProfiles(trainRunId: number): Promise<ClusterProfileRow[]> {

@@ -37,6 +37,18 @@ function regressionMetrics(prefix, score) {
   setText(`metric-${prefix}-cv`, cv.length ? `5-fold CV: ${cv.join(' · ')}` : '');
 }
 
+/** A boosted model's card: its 5-fold means in front, the spread and the interval coverage below. */
+function boostedMetrics(prefix, score, maeDecimals) {
+  setText(`metric-${prefix}-mae`, fixed(score?.cv_mae?.mean, maeDecimals));
+  setText(`metric-${prefix}-r2`, fixed(score?.cv_r2?.mean, 3));
+  const details = [
+    crossValidated('MAE', score?.cv_mae),
+    crossValidated('R²', score?.cv_r2),
+    score?.coverage != null && `80% intervals hold ${percent(score.coverage, 0)}`,
+  ].filter(Boolean);
+  setText(`metric-${prefix}-cv`, details.length ? `5-fold CV: ${details.join(' · ')}` : '');
+}
+
 /** "312 new, 4,100 updated", and for a CSV import the file with its rejected and skipped rows. */
 function collectionDetails(run) {
   const counts = `${integer(run.new_films)} new, ${integer(run.updated_films)} updated`;
@@ -87,6 +99,15 @@ export function renderStatus(status) {
     crossValidated('AUC', classifier?.cv_auc),
   ].filter(Boolean);
   setText('metric-classifier-cv', cv.length ? `5-fold CV: ${cv.join(' · ')}` : '');
+  boostedMetrics('v2-popularity', scores?.popularity_v2, 2);
+  boostedMetrics('v2-rating', scores?.rating_v2, 3);
+  setText('metric-pre-popularity-r2', fixed(scores?.pre_release_popularity?.cv_r2?.mean, 3));
+  setText('metric-pre-rating-r2', fixed(scores?.pre_release_rating?.cv_r2?.mean, 3));
+  const pre = [
+    crossValidated('popularity MAE', scores?.pre_release_popularity?.cv_mae),
+    crossValidated('rating MAE', scores?.pre_release_rating?.cv_mae),
+  ].filter(Boolean);
+  setText('metric-pre-cv', pre.length ? `5-fold CV: ${pre.join(' · ')}` : (scores?.notes ?? []).join(' '));
 
   const empty = status.films === 0 || !status.model;
   document.getElementById('empty-state').hidden = !empty;

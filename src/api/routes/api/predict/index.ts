@@ -1,41 +1,90 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type ResolvedWhatIfFilm, resolveWhatIfFilm } from '../../../../training/index.js';
+import type { PreReleaseQuestion } from '../../../../training/index.js';
 import { HttpError } from '../../../errors.js';
 import { errorResponse } from '../../../schemas/common.js';
 import {
+  companiesQuery,
+  companiesResponse,
   noModelResponse,
   type PredictBody,
   type PredictResponse,
   predictBody,
   predictResponse,
 } from '../../../schemas/predict.js';
+import type { ForecastService } from '../../../services/forecast.js';
 import type { RouteOptions } from '../../../services/index.js';
 
-function filmOf(body: PredictBody): ResolvedWhatIfFilm {
-  return resolveWhatIfFilm({
+/** The body as the training module asks it (which resolves the date and the genres). */
+function questionOf(body: PredictBody): PreReleaseQuestion {
+  return {
     runtime: body.runtime,
-    voteCount: body.vote_count,
     releaseDate: body.release_date,
     releaseYear: body.release_year,
     releaseMonth: body.release_month,
     genres: body.genres,
     originalLanguage: body.original_language,
-  });
+    budget: body.budget,
+    sequel: body.sequel,
+    companies: body.companies,
+    keywords: body.keywords,
+    voteCount: body.vote_count,
+  };
 }
 
-function filmView(film: ResolvedWhatIfFilm, body: PredictBody): PredictResponse['film'] {
+type Forecast = NonNullable<NonNullable<Awaited<ReturnType<ForecastService['forecast']>>>['answer']>;
+
+const rounded = (value: number) => Math.round(value * 1000) / 1000;
+
+function answerOf(run: PredictResponse['run'], answer: Forecast): PredictResponse {
+  const { film, seed } = answer;
+  const contributions = (list: Forecast['popularity']['contributions']) =>
+    list.map((entry) => ({ feature: entry.feature, label: entry.label, value: rounded(entry.value) }));
   return {
-    runtime: body.runtime,
-    vote_count: body.vote_count,
-    release_date: film.releaseDate,
-    genres: [...film.genres],
-    original_language: body.original_language,
+    run,
+    film: {
+      runtime: film.runtime ?? 0,
+      release_date: film.releaseDate,
+      genres: [...film.genres],
+      original_language: film.originalLanguage ?? '',
+      budget: film.budget ?? null,
+      companies: (film.companies ?? []).map((company) => ({ id: company.id, name: company.name })),
+      keywords: [...(film.keywords ?? [])],
+      sequel: film.inCollection === true,
+      vote_count: answer.voteCount,
+    },
+    popularity: {
+      value: answer.popularity.value,
+      lower: answer.popularity.lower,
+      upper: answer.popularity.upper,
+    },
+    rating: { value: answer.rating.value, lower: answer.rating.lower, upper: answer.rating.upper },
+    high_rating_probability: answer.highRatingProbability,
+    cluster: answer.cluster,
+    contributions: {
+      popularity: contributions(answer.popularity.contributions),
+      rating: contributions(answer.rating.contributions),
+    },
+    similar: answer.similar.map((similar) => ({
+      tmdb_id: similar.tmdbId,
+      title: similar.title,
+      year: similar.year,
+      poster_path: similar.posterPath,
+      distance: similar.distance,
+    })),
+    notes: answer.notes,
+    baseline_models: {
+      random_forest: { popularity: seed.popularity },
+      linear: { popularity: seed.linearPopularity, vote_average: seed.linearVoteAverage },
+      high_rating: { probability: seed.highRatingProbability, threshold: seed.highRatingThreshold },
+      clustering: { cluster: seed.cluster, pc1: seed.pc1, pc2: seed.pc2 },
+    },
   };
 }
 
 /**
- * POST /api/predict: what the newest successful run's stored models predict for a film that need
- * not exist. Read-only: nothing is retrained or written. 409 while there are no models.
+ * POST /api/predict: the pre-release forecast of the newest successful run's stored models for a
+ * film that need not exist. Read-only: nothing is retrained or written. 409 while there are no
+ * models. GET /api/predict/companies suggests production companies for the form.
  */
 const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
   app.post(
@@ -44,41 +93,42 @@ const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { service
       schema: {
         operationId: 'predictFilm',
         tags: ['models'],
-        summary: 'What-if: predict a film that does not exist yet with the newest run’s models',
+        summary: 'What-if: forecast a film before its release with the newest run’s models',
         body: predictBody,
         response: { 200: predictResponse, 400: errorResponse, 409: noModelResponse },
       },
     },
     async (request) => {
-      const film = filmOf(request.body);
-      const answer = await services.models.whatIf(film);
-      if (!answer) {
+      const result = await services.forecast.forecast(questionOf(request.body));
+      if (!result) {
         throw new HttpError(
           409,
           'No trained models to predict with yet: run `horrorcast train` once films are collected.',
           await services.hints.noModel(),
         );
       }
-      const { run, prediction } = answer;
-      if (!prediction) {
+      if (!result.answer) {
         throw new HttpError(
           409,
-          `Training run ${run.id} stored no models to predict with.`,
+          `Training run ${result.run.id} stored no pre-release models to predict with.`,
           'Run `horrorcast train` (or POST /api/jobs/train): every new run stores its models.',
         );
       }
-      return {
-        run,
-        film: filmView(film, request.body),
-        random_forest: { popularity: prediction.popularity },
-        linear: { popularity: prediction.linearPopularity, vote_average: prediction.linearVoteAverage },
-        high_rating: {
-          probability: prediction.highRatingProbability,
-          threshold: prediction.highRatingThreshold,
-        },
-        clustering: { cluster: prediction.cluster, pc1: prediction.pc1, pc2: prediction.pc2 },
-      };
+      return answerOf(result.run, result.answer);
     },
+  );
+
+  app.get(
+    '/companies',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Production companies whose name starts with q, those with the most films first',
+        querystring: companiesQuery,
+        response: { 200: companiesResponse, 400: errorResponse },
+      },
+    },
+    async (request) => ({ items: await services.forecast.companies(request.query.q, request.query.limit) }),
   );
 };
 
