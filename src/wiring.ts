@@ -69,6 +69,24 @@ function createAppLogger(config: Config, name = 'horrorcast'): Logger {
   return createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets, name }, process.stderr);
 }
 
+/**
+ * Every command's first look at the runs: those whose process went silent are marked interrupted.
+ * A database not migrated yet (`status` reads without migrating) has no runs to settle.
+ */
+async function settleStaleRuns(stores: Stores, staleAfterMs: number, logger: Logger): Promise<void> {
+  const now = new Date().toISOString();
+  try {
+    const [collections, trainings] = await Promise.all([
+      stores.collectionRuns.settleStale(now, staleAfterMs),
+      stores.trainingRuns.settleStale(now, staleAfterMs),
+    ]);
+    if (collections + trainings > 0)
+      logger.warn({ collections, trainings }, 'runs whose process stopped were marked interrupted');
+  } catch (error) {
+    logger.debug({ err: error }, 'no runs settled (the database is not migrated yet?)');
+  }
+}
+
 /** A piece built on its first request, from that request's argument; later requests share it (or its failure). */
 function lazy<T, A = void>(build: (argument: A) => Promise<T>): (argument: A) => Promise<T> {
   let built: Promise<T> | undefined;
@@ -103,7 +121,9 @@ export function createWiring(options: WiringOptions = {}): Wiring {
 
   const stores = lazy(async () => {
     const { createStores } = await import('./persistence/index.js');
-    return createStores(await database());
+    const built = createStores(await database());
+    await settleStaleRuns(built, config.RUN_STALE_AFTER_S * 1000, logger);
+    return built;
   });
 
   const inProcessJobs = lazy(async () => {
@@ -199,6 +219,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       pollIntervalMs: config.POLL_INTERVAL_MS,
       configuredSource: usesDemoData(config) ? 'demo' : 'tmdb',
       started: new Date(),
+      runStaleAfterMs: config.RUN_STALE_AFTER_S * 1000,
     };
     const app = await buildApp({
       database: await database(),

@@ -71,7 +71,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const stores = createStores(deps.database);
   const movies = createMoviesService(stores.films);
-  const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
+  const runs = createRunsService(stores.collectionRuns, stores.trainingRuns, deps.settings.runStaleAfterMs);
   const services: ApiServices = {
     health: createHealthService({ stores, databaseKind: deps.database.dialect }),
     jobs: deps.jobs,

@@ -1,8 +1,19 @@
 import type { Logger } from '../config/logger.js';
-import type { IngestStatus, MovieInput, SnapshotInput, Stores } from '../persistence/index.js';
+import {
+  type IngestRunUpdate,
+  type IngestStatus,
+  type MovieInput,
+  type OutageOptions,
+  type RunLiveness,
+  runLiveness,
+  type SnapshotInput,
+  type Stores,
+  startHeartbeat,
+} from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
+import { guardFilmSource } from './source-guard.js';
 import type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './types.js';
 
 export interface IngestDeps {
@@ -10,6 +21,10 @@ export interface IngestDeps {
   tmdb: TmdbClient;
   logger: Logger;
   now?: () => Date;
+  /** Heartbeat interval and stale threshold (RUN_STALE_AFTER_S). */
+  liveness?: RunLiveness;
+  /** How long a lost database is waited out before the run fails (OUTAGE_TIMEOUT_S). */
+  outageTimeoutMs?: number;
 }
 
 /** A run that stopped early; `cause` is what stopped it (e.g. TmdbAuthError), `summary` what it did. */
@@ -24,6 +39,7 @@ export class IngestRunFailedError extends Error {
 }
 
 const HORROR = 27;
+const DEFAULT_OUTAGE_TIMEOUT_MS = 180_000;
 const DAY_MS = 86_400_000;
 /** Failures kept in the run record; the count stays exact beyond it. */
 const MAX_RECORDED_FAILURES = 500;
@@ -53,6 +69,12 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const years: number[] = [];
   for (let year = options.fromYear; year <= options.toYear; year += 1) years.push(year);
 
+  const liveness = deps.liveness ?? runLiveness();
+  const outage = { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS };
+  await guardFilmSource(stores, source, { allowMixed: options.allowMixedSources, now });
+  const interrupted = await runs.settleStale(now().toISOString(), liveness.staleAfterMs);
+  if (interrupted)
+    log.warn({ interrupted }, 'earlier runs were interrupted; this run completes their work');
   const resumed = options.jobId ? await runs.resumable(options.jobId) : undefined;
   const runId =
     resumed?.id ??
@@ -67,9 +89,12 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     await runs.update(runId, { status: 'running', finished_at: null, error: null });
     log.info({ runId, jobId: options.jobId }, 'resuming the unfinished run of this job');
   }
-  const interrupted = await runs.closeInterrupted(runId, now().toISOString());
-  if (interrupted)
-    log.warn({ runId, interrupted }, 'earlier runs were interrupted; this run completes their work');
+  const heartbeat = startHeartbeat(
+    (at) => runs.heartbeat(runId, at),
+    liveness.heartbeatMs,
+    (error) => log.warn({ runId, err: error }, 'could not record the heartbeat; trying again'),
+    now,
+  );
   log.info({ runId, source, years: [options.fromYear, options.toYear] }, 'collection started');
 
   // Aborted on the first fatal error (key rejected, run cancelled, database gone) to end everything at once.
@@ -86,12 +111,14 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     detailsFetched: 0,
   };
   const failures: IngestFailure[] = [];
-  let failureCount = 0;
+  // A resumed run adds its earlier attempts' API calls and failures to this one's.
+  let failureCount = resumed?.failure_count ?? 0;
+  const earlierApiCalls = resumed?.api_calls ?? 0;
   const seen = new Set<number>();
   const plannedPages = new Map<number, number>(years.map((year) => [year, 1]));
   const tasks = new Set<Promise<void>>();
 
-  const apiCalls = () => tmdb.stats.apiCalls - apiCallsBefore;
+  const apiCalls = () => earlierApiCalls + tmdb.stats.apiCalls - apiCallsBefore;
   const fail = (failure: IngestFailure) => {
     failureCount += 1;
     if (failures.length < MAX_RECORDED_FAILURES) failures.push(failure);
@@ -155,20 +182,27 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
         entry.work.snapshots.map((snapshot) => ({ ...snapshot, ingest_run_id: runId })),
       );
       try {
-        const written = await stores.transaction(async (trx) => {
-          const upserted = await trx.films.upsert(films, now().toISOString());
-          const snapshotCount = await trx.films.insertSnapshots(snapshots);
-          // The run row moves with the data, so a killed run's record matches what it left behind.
-          await trx.collectionRuns.update(runId, {
-            pages: counts.pages + batch.length,
-            api_calls: apiCalls(),
-            new_films: counts.newFilms + upserted.inserted,
-            updated_films: counts.updatedFilms + upserted.updated,
-            snapshots: counts.snapshots + snapshotCount,
-            failure_count: failureCount,
-          });
-          return { ...upserted, snapshotCount };
-        });
+        const written = await stores.throughOutage(
+          () =>
+            stores.transaction(async (trx) => {
+              const upserted = await trx.films.upsert(films, now().toISOString());
+              const snapshotCount = await trx.films.insertSnapshots(snapshots);
+              // The run row moves with the data, so a killed run's record matches what it left behind.
+              await trx.collectionRuns.update(runId, {
+                pages: counts.pages + batch.length,
+                api_calls: apiCalls(),
+                new_films: counts.newFilms + upserted.inserted,
+                updated_films: counts.updatedFilms + upserted.updated,
+                snapshots: counts.snapshots + snapshotCount,
+                failure_count: failureCount,
+              });
+              return { ...upserted, snapshotCount };
+            }),
+          {
+            ...outage,
+            onRetry: (error) => log.warn({ runId, err: error }, 'database write failed; retrying'),
+          },
+        );
         counts.pages += batch.length;
         counts.newFilms += written.inserted;
         counts.updatedFilms += written.updated;
@@ -204,7 +238,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       fail({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
     const films = page.results.filter((film) => !seen.has(film.id));
     for (const film of films) seen.add(film.id);
-    const known = await stores.films.detailsFetchedAt(films.map((film) => film.id));
+    const known = await stores.throughOutage(
+      () => stores.films.detailsFetchedAt(films.map((film) => film.id)),
+      outage,
+    );
     const fresh = now().getTime() - maxAgeMs;
     const stale = (id: number) => {
       const fetched = known.get(id);
@@ -281,6 +318,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       options.signal?.aborted && !(fatal instanceof TmdbAuthError) ? 'cancelled' : describe(fatal);
   }
 
+  heartbeat.stop();
+  if (resumed) Object.assign(counts, await exactCounts(stores, runId, counts, outage));
   const summary: IngestSummary = {
     runId,
     status,
@@ -297,7 +336,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     seconds: Math.round(performance.now() - startedAt) / 1000,
     ...(errorMessage ? { error: errorMessage } : {}),
   };
-  await runs.update(runId, {
+  await finalUpdate(stores, outage, runId, {
     finished_at: now().toISOString(),
     status,
     pages: summary.pages,
@@ -308,6 +347,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     failure_count: failureCount,
     failures: failures.length ? JSON.stringify(failures) : null,
     error: errorMessage ?? null,
+  }).catch((error: unknown) => {
+    // The row stays `running` with a heartbeat that no longer moves: the next look settles it.
+    log.error({ runId, err: error }, 'could not record the end of the collection');
+    if (status !== 'failed') throw error;
   });
   options.onProgress?.(progress());
   const { failures: _, ...logged } = summary;
@@ -317,6 +360,35 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   }
   log.info(logged, 'collection finished');
   return summary;
+}
+
+/** Counts of a resumed run read from its snapshots: films written by an earlier attempt count once. */
+async function exactCounts(
+  stores: Stores,
+  runId: number,
+  counts: { newFilms: number; updatedFilms: number; snapshots: number },
+  outage: OutageOptions,
+): Promise<{ newFilms: number; updatedFilms: number; snapshots: number }> {
+  try {
+    const written = await stores.throughOutage(() => stores.collectionRuns.filmCounts(runId), outage);
+    return {
+      newFilms: written.newFilms,
+      updatedFilms: written.films - written.newFilms,
+      snapshots: written.snapshots,
+    };
+  } catch {
+    return counts;
+  }
+}
+
+/** The run row's last update, retried through a database outage. */
+function finalUpdate(
+  stores: Stores,
+  outage: OutageOptions,
+  runId: number,
+  update: IngestRunUpdate,
+): Promise<void> {
+  return stores.throughOutage(() => stores.collectionRuns.update(runId, update), outage);
 }
 
 function movieInput(film: DiscoverMovie, details: MovieDetails | undefined, fetchedAt: string): MovieInput {

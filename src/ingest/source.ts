@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, usesDemoData } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
-import type { DataSource, Stores } from '../persistence/index.js';
+import { type DataSource, runLiveness, type Stores } from '../persistence/index.js';
 import { createTmdbClient, type TmdbClient } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';
@@ -59,7 +59,7 @@ export interface ConfiguredIngest {
 }
 
 export type IngestRequest = Partial<Pick<IngestOptions, 'fromYear' | 'toYear' | 'maxPagesPerYear'>> &
-  Pick<IngestOptions, 'jobId' | 'signal' | 'onProgress'>;
+  Pick<IngestOptions, 'jobId' | 'signal' | 'onProgress' | 'allowMixedSources'>;
 
 /** A run with the settings of SPEC §2, for the CLI and the job processors. */
 export async function ingestWithConfig(
@@ -77,7 +77,13 @@ export async function ingestWithConfig(
       logger,
     });
     return await runIngest(
-      { stores: deps.stores, tmdb, logger },
+      {
+        stores: deps.stores,
+        tmdb,
+        logger,
+        liveness: runLiveness(config.RUN_STALE_AFTER_S),
+        outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
+      },
       {
         fromYear: request.fromYear ?? config.INGEST_START_YEAR,
         toYear: request.toYear ?? config.INGEST_END_YEAR,
@@ -85,6 +91,7 @@ export async function ingestWithConfig(
         minVotes: config.INGEST_MIN_VOTES,
         source: source.kind,
         jobId: request.jobId,
+        allowMixedSources: request.allowMixedSources,
         signal: request.signal,
         onProgress: request.onProgress,
       },

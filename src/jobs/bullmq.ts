@@ -5,7 +5,7 @@ import { followUpOf, runProcessor } from './dispatch.js';
 import { JOB_KINDS, kindOfJobId, newJobId, timetableId } from './ids.js';
 import { openRedis } from './redis.js';
 import { acquireJobLock } from './redis-lock.js';
-import { type Timetable, validateTimetable } from './timetable.js';
+import { SCHEDULE_OFF, type Timetable, validateTimetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -143,6 +143,10 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): JobRunne
     async startSchedule() {
       validateTimetable(options.timetable);
       for (const kind of JOB_KINDS) {
+        if (options.timetable[kind] === SCHEDULE_OFF) {
+          await queues[kind].removeJobScheduler(timetableId(kind));
+          continue;
+        }
         await queues[kind].upsertJobScheduler(
           timetableId(kind),
           { pattern: options.timetable[kind] },

@@ -2,7 +2,7 @@ import type { Cron } from 'croner';
 import type { Logger } from '../config/logger.js';
 import { followUpOf, runProcessor } from './dispatch.js';
 import { newJobId, queuedStatus } from './ids.js';
-import { cronFor, type Timetable } from './timetable.js';
+import { cronFor, scheduledKinds, type Timetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -150,8 +150,9 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
     async startSchedule() {
       if (closed || crons.length > 0) return;
       crons.push(
-        cronFor('ingest', options.timetable.ingest, () => enqueue('ingest', {}), log),
-        cronFor('train', options.timetable.train, () => enqueue('train', {}), log),
+        ...scheduledKinds(options.timetable).map((kind) =>
+          cronFor(kind, options.timetable[kind], () => enqueue(kind, {}), log),
+        ),
       );
       log.info(
         { ingest: options.timetable.ingest, train: options.timetable.train },

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import { ingestWithConfig } from '../ingest/source.js';
-import type { Stores } from '../persistence/index.js';
+import { runLiveness, type Stores } from '../persistence/index.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 import { runTraining } from '../training/index.js';
 import type { JobProcessors } from './types.js';
@@ -38,6 +38,7 @@ export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
         logger,
         jobId: job.id,
         signal,
+        liveness: runLiveness(config.RUN_STALE_AFTER_S),
         onStep: (step) => report({ message: step }),
       }),
   };

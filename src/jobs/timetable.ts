@@ -3,8 +3,15 @@ import { type Config, ConfigError } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import type { JobKind } from './types.js';
 
-/** Cron expressions of the timetable: when to collect and when to retrain. */
+/** Cron expressions of the timetable: when to collect and when to retrain (`off`: never). */
 export type Timetable = Record<JobKind, string>;
+
+export const SCHEDULE_OFF = 'off';
+
+/** The kinds whose schedule is switched on. */
+export function scheduledKinds(timetable: Timetable): JobKind[] {
+  return (['ingest', 'train'] as const).filter((kind) => timetable[kind] !== SCHEDULE_OFF);
+}
 
 export const TIMETABLE_VARIABLES: Record<JobKind, string> = {
   ingest: 'INGEST_SCHEDULE',
@@ -20,7 +27,7 @@ export function timetableOf(config: Config): Timetable {
  * by hand, so that a bad one is reported with the variable's name rather than croner's wording.
  */
 export function validateTimetable(timetable: Timetable): void {
-  for (const kind of ['ingest', 'train'] as const) parseCron(kind, timetable[kind], { paused: true }).stop();
+  for (const kind of scheduledKinds(timetable)) parseCron(kind, timetable[kind], { paused: true }).stop();
 }
 
 /** A cron whose tick requests a job; a failing request is logged and the timetable keeps going. */

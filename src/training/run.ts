@@ -1,6 +1,15 @@
 import type { Logger } from '../config/logger.js';
 import { defaultThreadCount } from '../ml/threads.js';
-import { type Movie, parseGenres, type Stores, type TrainingResultRows } from '../persistence/index.js';
+import {
+  type Heartbeat,
+  type Movie,
+  parseGenres,
+  type RunLiveness,
+  runLiveness,
+  type Stores,
+  startHeartbeat,
+  type TrainingResultRows,
+} from '../persistence/index.js';
 import { computeInWorker } from './compute.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -30,6 +39,8 @@ export interface TrainingDeps {
   readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: string) => void;
+  /** Heartbeat interval and stale threshold (RUN_STALE_AFTER_S). */
+  readonly liveness?: RunLiveness;
   /** Where the computation runs; a worker thread unless a test says otherwise. */
   readonly compute?: (films: readonly TrainingFilm[], settings: TrainingSettings) => Promise<TrainingOutcome>;
 }
@@ -79,6 +90,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const runId = await runs.start({ jobId: deps.jobId ?? null, startedAt });
+  const heartbeat = beatWhileTraining(runs, runId, deps);
   const elapsed = () => (performance.now() - started) / 1000;
   try {
     const films = (await stores.films.all()).map(toTrainingFilm);
@@ -145,6 +157,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    heartbeat.stop();
     await runs
       .update(runId, {
         status: 'failed',
@@ -157,7 +170,20 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
       );
     deps.logger?.error({ runId, err: error }, 'training failed');
     throw new TrainingError(runId, `training run ${runId} failed: ${message}`);
+  } finally {
+    heartbeat.stop();
   }
+}
+
+/** Heartbeats for the run while it trains, after settling the runs whose process went silent. */
+function beatWhileTraining(runs: Stores['trainingRuns'], runId: number, deps: TrainingDeps): Heartbeat {
+  const liveness = deps.liveness ?? runLiveness();
+  void runs.settleStale(new Date().toISOString(), liveness.staleAfterMs).catch(() => {});
+  return startHeartbeat(
+    (at) => runs.heartbeat(runId, at),
+    liveness.heartbeatMs,
+    (error) => deps.logger?.warn({ runId, err: error }, 'training: could not record the heartbeat'),
+  );
 }
 
 /** The rows each result table receives for this run. */

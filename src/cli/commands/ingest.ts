@@ -12,6 +12,7 @@ export interface IngestCliOptions {
   pages?: number;
   json?: boolean;
   enqueue?: boolean;
+  allowMixedSources?: boolean;
 }
 
 /** `horrorcast ingest`: a collection here, or (`--enqueue`) one handed to the workers. */
@@ -51,6 +52,7 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
         maxPagesPerYear: options.pages,
         signal: cancel.signal,
         onProgress: bar?.update,
+        allowMixedSources: options.allowMixedSources,
       },
     );
     bar?.stop();
