@@ -73,8 +73,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const outage = { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS };
   await guardFilmSource(stores, source, { allowMixed: options.allowMixedSources, now });
   const interrupted = await runs.settleStale(now().toISOString(), liveness.staleAfterMs);
-  if (interrupted)
-    log.warn({ interrupted }, 'earlier runs were interrupted; this run completes their work');
+  if (interrupted) log.warn({ interrupted }, 'earlier runs were interrupted; this run completes their work');
   const resumed = options.jobId ? await runs.resumable(options.jobId) : undefined;
   const runId =
     resumed?.id ??
