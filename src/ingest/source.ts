@@ -6,6 +6,7 @@ import { createTmdbClient, type TmdbClient } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';
 import { runIngest } from './run.js';
+import { guardFilmSource } from './source-guard.js';
 import type { IngestOptions, IngestSummary } from './types.js';
 
 const DEMO_RATE_PER_SECOND = 500;
@@ -67,6 +68,10 @@ export async function ingestWithConfig(
   request: IngestRequest = {},
 ): Promise<IngestSummary> {
   const { config, logger } = deps;
+  // Refused before the demo catalogue is started or announced.
+  await guardFilmSource(deps.stores, usesDemoData(config) ? 'demo' : 'tmdb', {
+    allowMixed: request.allowMixedSources,
+  });
   const source = await openTmdbSource(config, logger);
   try {
     const tmdb: TmdbClient = createTmdbClient({
