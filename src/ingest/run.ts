@@ -1,7 +1,9 @@
 import type { Logger } from '../config/logger.js';
 import {
+  describeStorageCause,
   type IngestRunUpdate,
   type IngestStatus,
+  isStorageError,
   type MovieInput,
   type OutageOptions,
   type RunLiveness,
@@ -125,7 +127,13 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   };
   const isFatal = (error: unknown) =>
     error instanceof TmdbAuthError || error instanceof TmdbAbortedError || signal.aborted;
-  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  // A refusing disk is named as such ("disk full") rather than in the driver's words alone.
+  const describe = (error: unknown) =>
+    isStorageError(error)
+      ? describeStorageCause(error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
 
   /** Runs a task in the background; the first fatal error stops the whole run. */
   function spawn(task: () => Promise<void>): void {

@@ -1,3 +1,6 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /**
  * Why a database file could not be opened or written, in words an operator can act on. The codes
  * come from the file system (errno) and from SQLite; anything else keeps the driver's message.
@@ -7,6 +10,7 @@ const causes: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ENOTDIR: 'a parent of the path is a file, not a folder',
+  EEXIST: 'a parent of the path is a file, not a folder',
   ENOENT: 'a folder on the path does not exist and cannot be created',
   ENOSPC: 'disk full',
   SQLITE_FULL: 'disk full',
@@ -38,13 +42,36 @@ export function describeStorageCause(error: unknown): string {
   return code ? `${causes[code]} (${message})` : message;
 }
 
+/**
+ * What the file system says about the path when SQLite only says it "cannot open" it: the nearest
+ * existing part of the path is a file where a folder should be, or it cannot be written (a
+ * read-only mount, no permission). Undefined when the path looks usable.
+ */
+function fileSystemCause(path: string): string | undefined {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (existing !== path && !statSync(existing).isDirectory()) return causes.ENOTDIR;
+  try {
+    accessSync(existing, constants.W_OK);
+    if (existing === path) accessSync(dirname(path), constants.W_OK);
+    return undefined;
+  } catch (error) {
+    const code = codeOf(error);
+    return code ? causes[code] : undefined;
+  }
+}
+
 /** The database named by DATABASE_URL cannot be opened or written: one line, exit code 2. */
 export class DatabaseOpenError extends Error {
   readonly exitCode = 2;
   constructor(path: string, error: unknown) {
-    super(`DATABASE_URL points at ${path}, which cannot be used: ${describeStorageCause(error)}`, {
-      cause: error,
-    });
+    const code = codeOf(error);
+    const vague =
+      code === undefined || ['ENOENT', 'EEXIST', 'SQLITE_CANTOPEN', 'SQLITE_READONLY'].includes(code);
+    const found = vague && path !== ':memory:' ? fileSystemCause(path) : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = found ? `${found} (${message})` : describeStorageCause(error);
+    super(`DATABASE_URL points at ${path}, which cannot be used: ${cause}`, { cause: error });
     this.name = 'DatabaseOpenError';
   }
 }
