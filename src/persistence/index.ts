@@ -1,4 +1,5 @@
 export * from './connection.js';
+export * from './documents/scales.js';
 export * from './documents/training-metrics.js';
 export * from './liveness.js';
 export * from './migrate.js';

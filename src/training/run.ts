@@ -1,6 +1,8 @@
 import type { Logger } from '../config/logger.js';
 import { defaultThreadCount } from '../ml/threads.js';
 import {
+  clampPopularity,
+  clampVoteAverage,
   type Heartbeat,
   type Movie,
   parseGenres,
@@ -9,6 +11,7 @@ import {
   type Stores,
   startHeartbeat,
   type TrainingResultRows,
+  withSampleSize,
 } from '../persistence/index.js';
 import { computeInWorker } from './compute.js';
 import {
@@ -129,6 +132,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     if (outcome.status !== 'succeeded') throw new Error(`unexpected training outcome ${outcome.status}`);
     const writeStarted = performance.now();
     const predictionTime = new Date().toISOString();
+    const metrics = withSampleSize(outcome.metrics, testCount(outcome));
     let durationSeconds = 0;
     let seconds: TrainRunSummary['seconds'] = null;
     await stores.transaction(async (trx) => {
@@ -140,7 +144,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
         status: 'succeeded',
         finished_at: new Date().toISOString(),
         sample_count: outcome.sampleCount,
-        metrics: outcome.metrics,
+        metrics,
         durations: JSON.stringify(seconds),
         duration_seconds: durationSeconds,
         error: null,
@@ -151,7 +155,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
       runId,
       status: 'succeeded',
       sampleCount: outcome.sampleCount,
-      metrics: outcome.metrics,
+      metrics,
       seconds,
       durationSeconds,
     };
@@ -186,6 +190,11 @@ function beatWhileTraining(runs: Stores['trainingRuns'], runId: number, deps: Tr
   );
 }
 
+/** Films held out for the single-split figures. */
+function testCount(results: TrainingResults): number {
+  return results.regressionPredictions.filter((prediction) => prediction.inTestSet).length;
+}
+
 /** The rows each result table receives for this run. */
 function resultRows(results: TrainingResults, predictionTime: string): TrainingResultRows {
   const { metrics } = results;
@@ -195,9 +204,9 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
       pred_ts: predictionTime,
       tmdb_id: p.tmdbId,
       model_name: 'linear_regression',
-      predicted_popularity: p.predictedPopularity,
+      predicted_popularity: clampPopularity(p.predictedPopularity),
       actual_popularity: p.actualPopularity,
-      predicted_vote_average: p.predictedVoteAverage,
+      predicted_vote_average: clampVoteAverage(p.predictedVoteAverage),
       actual_vote_average: p.actualVoteAverage,
       // The model's error on the held-out films, reported beside each prediction.
       mae_popularity: metrics.linear.popularity.mae,
@@ -211,7 +220,7 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
     regression_predictions: results.regressionPredictions.map((p) => ({
       tmdb_id: p.tmdbId,
       actual_popularity: p.actual,
-      predicted_popularity: p.predicted,
+      predicted_popularity: clampPopularity(p.predicted),
       in_test_set: p.inTestSet ? 1 : 0,
     })),
     classification_results: [

@@ -24,6 +24,10 @@ export const modelScores = z.object({
   rf_regression: regressionScore.nullable(),
   rf_classification: classificationScore.nullable(),
   clusters: z.number().int().nullable().describe('k of the k-means model'),
+  test_count: z.number().int().nullable().describe('held-out films the single-split figures come from'),
+  small_sample: z
+    .boolean()
+    .describe('true when fewer than 30 held-out films: the single-split figures are mostly noise'),
 });
 
 export type CrossValidated = z.infer<typeof crossValidated>;

@@ -10,6 +10,8 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
       rf_regression: null,
       rf_classification: null,
       clusters: null,
+      test_count: null,
+      small_sample: false,
     };
   }
   const { cv5 } = metrics;
@@ -43,5 +45,7 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
     rf_regression: rfRegression,
     rf_classification: rfClassification,
     clusters: metrics.clustering.k,
+    test_count: metrics.test_count ?? null,
+    small_sample: metrics.small_sample ?? false,
   };
 }
