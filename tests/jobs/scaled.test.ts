@@ -238,25 +238,25 @@ describeWithRedis('scaled shape', (redis) => {
           startWorker({ ...common, DATABASE_URL: b.database.url, REDIS_PREFIX: b.prefix }),
         ];
         await Promise.all(pair.map((worker) => worker.ready));
-        mock.update({ rateLimit: 20 });
+        // The mock does not refuse: on a busy machine arrivals bunch up in transit, which says
+        // nothing about the pacing. The shared bucket admits at most 20 requests in any second,
+        // so R requests cannot all go out in less than ceil(R / 20) - 1 seconds.
         mock.resetStats();
-        try {
-          const jobs = await Promise.all([a.runner.enqueueIngest(), b.runner.enqueueIngest()]);
-          const [doneA, doneB] = await Promise.all([
-            finished(a.runner, jobs[0].id),
-            finished(b.runner, jobs[1].id),
-          ]);
-          expect(doneA).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
-          expect(doneB).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
-          // They did run side by side.
-          expect(Date.parse(doneA.startedAt!)).toBeLessThan(Date.parse(doneB.finishedAt!));
-          expect(Date.parse(doneB.startedAt!)).toBeLessThan(Date.parse(doneA.finishedAt!));
-          expect(mock.stats.requests).toBeGreaterThan(100);
-          expect(mock.stats.byStatus['429']).toBeUndefined();
-          expect(mock.stats.maxPerSecond).toBeLessThanOrEqual(20);
-        } finally {
-          mock.update({ rateLimit: undefined });
-        }
+        const started = performance.now();
+        const jobs = await Promise.all([a.runner.enqueueIngest(), b.runner.enqueueIngest()]);
+        const [doneA, doneB] = await Promise.all([
+          finished(a.runner, jobs[0].id),
+          finished(b.runner, jobs[1].id),
+        ]);
+        expect(doneA).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
+        expect(doneB).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
+        // They did run side by side.
+        expect(Date.parse(doneA.startedAt!)).toBeLessThan(Date.parse(doneB.finishedAt!));
+        expect(Date.parse(doneB.startedAt!)).toBeLessThan(Date.parse(doneA.finishedAt!));
+        const elapsedMs = performance.now() - started;
+        const requests = mock.stats.requests;
+        expect(requests).toBeGreaterThan(100);
+        expect(elapsedMs).toBeGreaterThanOrEqual((Math.ceil(requests / 20) - 1) * 1000);
         for (const worker of pair) worker.child.kill('SIGTERM');
         expect(await Promise.all(pair.map((worker) => worker.exited))).toEqual([0, 0]);
       });
