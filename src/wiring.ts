@@ -171,9 +171,10 @@ export function createWiring(options: WiringOptions = {}): Wiring {
   /** The TMDB budget every worker shares; the demo catalogue's mock lives in each worker, unshared. */
   async function sharedTmdbBudget(url: string, key: string | undefined): Promise<RateLimiter | undefined> {
     if (usesDemoData(config)) return undefined;
-    const [{ openRedis }, { RedisRateLimiter }] = await Promise.all([
+    const [{ openRedis }, { RedisRateLimiter }, { redisLocation }] = await Promise.all([
       import('./jobs/redis.js'),
       import('./jobs/redis-rate-limiter.js'),
+      import('./jobs/redis-url.js'),
     ]);
     const redis = openRedis(url, 'horrorcast-rate-limit');
     redis.on('error', (error) => logger.error({ err: error }, 'redis connection error'));
@@ -184,6 +185,8 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       redis,
       key: key ?? `${config.REDIS_PREFIX}:tmdb:rate`,
       ratePerSecond: config.TMDB_RATE_LIMIT,
+      location: redisLocation(url),
+      outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
     });
   }
 

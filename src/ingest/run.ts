@@ -14,6 +14,7 @@ import {
 } from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
+import { RateLimiterUnavailableError } from '../tmdb/rate-limiter.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
 import { guardFilmSource } from './source-guard.js';
 import type { IngestFailure, IngestOptions, IngestProgress, IngestSummary } from './types.js';
@@ -126,7 +127,11 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     log.warn(failure, 'collection failure recorded');
   };
   const isFatal = (error: unknown) =>
-    error instanceof TmdbAuthError || error instanceof TmdbAbortedError || signal.aborted;
+    error instanceof TmdbAuthError ||
+    error instanceof TmdbAbortedError ||
+    // A lost shared rate limiter (Redis) stops the run: it is no film's failure.
+    error instanceof RateLimiterUnavailableError ||
+    signal.aborted;
   // A refusing disk is named as such ("disk full") rather than in the driver's words alone.
   const describe = (error: unknown) =>
     isStorageError(error)
