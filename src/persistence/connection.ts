@@ -143,6 +143,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Likewise for a client that loses its server while checked out between two queries: the next
+  // query on it fails (and is retried through an outage) instead of the error crashing the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
