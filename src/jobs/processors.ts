@@ -39,6 +39,7 @@ export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
         jobId: job.id,
         signal,
         liveness: runLiveness(config.RUN_STALE_AFTER_S),
+        outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
         onStep: (step) => report({ message: step }),
       }),
   };

@@ -124,6 +124,14 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       decimalNumbers: true,
       supportBigNumbers: true,
     });
+    // A stalled statement ends with an error instead of hanging the run: MariaDB counts seconds
+    // (max_statement_time), MySQL milliseconds for reads (max_execution_time); each server
+    // rejects the other's variable, which is harmless.
+    pool.on('connection', (connection) => {
+      const seconds = STATEMENT_TIMEOUT_MS / 1000;
+      connection.query(`set session max_statement_time = ${seconds}`, () => {});
+      connection.query(`set session max_execution_time = ${STATEMENT_TIMEOUT_MS}`, () => {});
+    });
     const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
     return {
       db,

@@ -33,6 +33,8 @@ export const KEPT_RUNS = 5;
  */
 export const POOL_MIN_FILMS = 3000;
 
+const DEFAULT_OUTAGE_TIMEOUT_MS = 180_000;
+
 export interface TrainingDeps {
   readonly stores: Stores;
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -44,6 +46,8 @@ export interface TrainingDeps {
   readonly onStep?: (step: string) => void;
   /** Heartbeat interval and stale threshold (RUN_STALE_AFTER_S). */
   readonly liveness?: RunLiveness;
+  /** How long a lost database is waited out when the results are written (OUTAGE_TIMEOUT_S). */
+  readonly outageTimeoutMs?: number;
   /** Where the computation runs; a worker thread unless a test says otherwise. */
   readonly compute?: (films: readonly TrainingFilm[], settings: TrainingSettings) => Promise<TrainingOutcome>;
 }
@@ -135,21 +139,30 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     const metrics = withSampleSize(outcome.metrics, testCount(outcome));
     let durationSeconds = 0;
     let seconds: TrainRunSummary['seconds'] = null;
-    await stores.transaction(async (trx) => {
-      await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
-      await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
-      durationSeconds = elapsed();
-      seconds = { ...outcome.seconds, read: readSeconds, write: (performance.now() - writeStarted) / 1000 };
-      await trx.trainingRuns.update(runId, {
-        status: 'succeeded',
-        finished_at: new Date().toISOString(),
-        sample_count: outcome.sampleCount,
-        metrics,
-        durations: JSON.stringify(seconds),
-        duration_seconds: durationSeconds,
-        error: null,
-      });
-    });
+    // One transaction, repeated whole if the database drops out mid-write (OUTAGE_TIMEOUT_S).
+    await stores.throughOutage(
+      () =>
+        stores.transaction(async (trx) => {
+          await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
+          await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
+          durationSeconds = elapsed();
+          seconds = {
+            ...outcome.seconds,
+            read: readSeconds,
+            write: (performance.now() - writeStarted) / 1000,
+          };
+          await trx.trainingRuns.update(runId, {
+            status: 'succeeded',
+            finished_at: new Date().toISOString(),
+            sample_count: outcome.sampleCount,
+            metrics,
+            durations: JSON.stringify(seconds),
+            duration_seconds: durationSeconds,
+            error: null,
+          });
+        }),
+      { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS, signal: deps.signal },
+    );
     deps.logger?.info({ runId, films: outcome.sampleCount, seconds: durationSeconds }, 'training finished');
     return {
       runId,

@@ -18,6 +18,7 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
       stores: await wiring.stores(),
       logger: wiring.logger,
       liveness: runLiveness(wiring.config.RUN_STALE_AFTER_S),
+      outageTimeoutMs: wiring.config.OUTAGE_TIMEOUT_S * 1000,
     });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
