@@ -88,7 +88,13 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       startedAt: now().toISOString(),
     }));
   if (resumed) {
-    await runs.update(runId, { status: 'running', finished_at: null, error: null });
+    // A fresh heartbeat at once: the row's old one would let another look settle it again.
+    await runs.update(runId, {
+      status: 'running',
+      finished_at: null,
+      error: null,
+      heartbeat_at: now().toISOString(),
+    });
     log.info({ runId, jobId: options.jobId }, 'resuming the unfinished run of this job');
   }
   const heartbeat = startHeartbeat(
