@@ -190,6 +190,8 @@ describeWithRedis('scaled shape', (redis) => {
         expect(snapshotsOf.get(last.id)).toBe(films);
         for (const run of runs) expect(snapshotsOf.get(run.id) ?? 0).toBe(run.snapshots);
         expect(await mostSnapshotsOfOneFilmInOneRun(database.handle)).toBe(1);
+        // The resumed run counts each film it wrote once, across both attempts: all are new here.
+        expect(last).toMatchObject({ new_films: films, updated_films: 0 });
 
         rescuer.child.kill('SIGTERM');
         expect(await rescuer.exited).toBe(0);
@@ -222,6 +224,16 @@ describeWithRedis('scaled shape', (redis) => {
           result: { status: 'succeeded' },
         });
         expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
+        // One run for the job, resumed by the second attempt: each film counted once, calls summed.
+        const [resumed, ...others] = await database.stores.collectionRuns.all();
+        expect(others).toEqual([]);
+        expect(resumed).toMatchObject({
+          job_id: id,
+          status: 'succeeded',
+          new_films: expectedFilms(2020, 2021),
+          updated_films: 0,
+        });
+        expect(resumed!.api_calls).toBeGreaterThan(interrupted[0]!.api_calls);
         next.child.kill('SIGTERM');
         expect(await next.exited).toBe(0);
       });
