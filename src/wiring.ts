@@ -84,6 +84,24 @@ function createAppLogger(config: Config, name = 'horrorcast'): Logger {
   return createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets, name }, process.stderr);
 }
 
+/**
+ * Every command's first look at the runs: those whose process went silent are marked interrupted.
+ * A database not migrated yet (`status` reads without migrating) has no runs to settle.
+ */
+async function settleStaleRuns(stores: Stores, staleAfterMs: number, logger: Logger): Promise<void> {
+  const now = new Date().toISOString();
+  try {
+    const [collections, trainings] = await Promise.all([
+      stores.collectionRuns.settleStale(now, staleAfterMs),
+      stores.trainingRuns.settleStale(now, staleAfterMs),
+    ]);
+    if (collections + trainings > 0)
+      logger.warn({ collections, trainings }, 'runs whose process stopped were marked interrupted');
+  } catch (error) {
+    logger.debug({ err: error }, 'no runs settled (the database is not migrated yet?)');
+  }
+}
+
 /** A piece built on its first request, from that request's argument; later requests share it (or its failure). */
 function lazy<T, A = void>(build: (argument: A) => Promise<T>): (argument: A) => Promise<T> {
   let built: Promise<T> | undefined;
@@ -118,7 +136,9 @@ export function createWiring(options: WiringOptions = {}): Wiring {
 
   const stores = lazy(async () => {
     const { createStores } = await import('./persistence/index.js');
-    return createStores(await database());
+    const built = createStores(await database());
+    await settleStaleRuns(built, config.RUN_STALE_AFTER_S * 1000, logger);
+    return built;
   });
 
   const metrics = lazy(async (process: MetricsProcess) => {
@@ -209,9 +229,10 @@ export function createWiring(options: WiringOptions = {}): Wiring {
   /** The TMDB budget every worker shares; the demo catalogue's mock lives in each worker, unshared. */
   async function sharedTmdbBudget(url: string, key: string | undefined): Promise<RateLimiter | undefined> {
     if (usesDemoData(config)) return undefined;
-    const [{ openRedis }, { RedisRateLimiter }] = await Promise.all([
+    const [{ openRedis }, { RedisRateLimiter }, { redisLocation }] = await Promise.all([
       import('./jobs/redis.js'),
       import('./jobs/redis-rate-limiter.js'),
+      import('./jobs/redis-url.js'),
     ]);
     const redis = openRedis(url, 'horrorcast-rate-limit');
     redis.on('error', (error) => logger.error({ err: error }, 'redis connection error'));
@@ -222,6 +243,8 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       redis,
       key: key ?? `${config.REDIS_PREFIX}:tmdb:rate`,
       ratePerSecond: config.TMDB_RATE_LIMIT,
+      location: redisLocation(url),
+      outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
     });
   }
 
@@ -253,6 +276,7 @@ export function createWiring(options: WiringOptions = {}): Wiring {
       pollIntervalMs: config.POLL_INTERVAL_MS,
       configuredSource: usesDemoData(config) ? 'demo' : 'tmdb',
       started: new Date(),
+      runStaleAfterMs: config.RUN_STALE_AFTER_S * 1000,
     };
     const registry = await metrics('web');
     registry.watch({ ...(await databaseFigures()), queueDepths: () => jobs.queueDepths() });

@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const stores = createStores(deps.database);
   const movies = createMoviesService(stores.films);
-  const runs = createRunsService(stores.collectionRuns, stores.trainingRuns);
+  const runs = createRunsService(stores.collectionRuns, stores.trainingRuns, deps.settings.runStaleAfterMs);
   const adminTokens = createAdminTokens(deps.settings.adminToken);
   const models = createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs });
   const services: ApiServices = {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/index.js';
 import { maskSecrets } from '../config/logger.js';
-import { DatabaseUnavailableError, MigrationError } from '../persistence/index.js';
+import { DatabaseOpenError, DatabaseUnavailableError, MigrationError } from '../persistence/index.js';
 
 /** Raised by a command to stop with a message and an exit code but no stack trace. */
 export class CommandError extends Error {
@@ -26,6 +26,7 @@ export function describeError(error: unknown, secrets: Array<string | undefined>
     error instanceof CommandError ||
     error instanceof ConfigError ||
     error instanceof DatabaseUnavailableError ||
+    error instanceof DatabaseOpenError ||
     error instanceof MigrationError ||
     (error as { exitCode?: unknown })?.exitCode !== undefined;
   const text =

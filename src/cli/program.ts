@@ -51,6 +51,10 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print one JSON object with the counts and seconds')
     .option('--enqueue', 'queue the collection for a worker (REDIS_URL) instead of running it here')
+    .option(
+      '--allow-mixed-sources',
+      'write even into a database that holds films of the other kind (demo vs real)',
+    )
     .action(action(async (options) => (await import('./commands/ingest.js')).ingestAction(options)));
 
   program
@@ -74,6 +78,10 @@ export function buildProgram(): Command {
     )
     .option('--keep-unvoted', 'keep every film, even those nobody voted on (same as --min-votes 0)')
     .option('--json', 'print one JSON object with the counts and every rejected row')
+    .option(
+      '--allow-mixed-sources',
+      'write even into a database that holds films of the other kind (demo vs real)',
+    )
     .action(
       action(async (file: string, options) =>
         (await import('./commands/import.js')).importAction(file, options),

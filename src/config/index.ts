@@ -32,6 +32,18 @@ const cronExpression = z.string().refine(
   { error: 'expected a cron expression such as "0 3 * * *"' },
 );
 
+/** A schedule's cron expression, or `off` to switch that schedule off. */
+const schedule = (fallback: string) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string' && value.trim().toLowerCase() === 'off' ? 'off' : emptyAsUndefined(value),
+    z
+      .union([z.literal('off'), cronExpression], {
+        error: 'expected a cron expression such as "0 3 * * *", or off',
+      })
+      .default(fallback),
+  );
+
 const databaseUrl = z
   .string()
   .refine((url) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+|postgres(ql)?:\/\/.+)$/.test(url), {
@@ -124,8 +136,8 @@ export const configSchema = z
     PORT: integer(0, 65535, 8000),
     HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
     POLL_INTERVAL_MS: integer(1000, 86_400_000, 30_000),
-    INGEST_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 3 * * *')),
-    TRAIN_SCHEDULE: z.preprocess(emptyAsUndefined, cronExpression.default('0 * * * *')),
+    INGEST_SCHEDULE: schedule('0 3 * * *'),
+    TRAIN_SCHEDULE: schedule('0 * * * *'),
     /** The schedules' time zone, the same in both job shapes. */
     TZ: z.preprocess(emptyAsUndefined, timeZone.default('UTC')),
     /** `worker` and `scheduler` serve /metrics and /health on this port; unset, they serve nothing. */
@@ -138,6 +150,10 @@ export const configSchema = z
     TRUST_PROXY: trustProxy,
     RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
     PREDICT_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 60),
+    /** A running run whose heartbeat is older than this belongs to a dead process: it is interrupted. */
+    RUN_STALE_AFTER_S: integer(10, 86_400, 120),
+    /** How long a collection or training waits out a lost database or Redis before it fails. */
+    OUTAGE_TIMEOUT_S: integer(1, 86_400, 180),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

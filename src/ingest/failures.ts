@@ -7,9 +7,15 @@ export const MAX_RECORDED_FAILURES = 500;
 /** What did not make it into a run: counted exactly, the first few hundred kept with their reason. */
 export class FailureLog {
   private readonly kept: IngestFailure[] = [];
-  private total = 0;
+  private total: number;
 
-  constructor(private readonly log: Logger) {}
+  /** `earlier`: failures a resumed run's earlier attempts counted, which this one adds to. */
+  constructor(
+    private readonly log: Logger,
+    earlier = 0,
+  ) {
+    this.total = earlier;
+  }
 
   record(failure: IngestFailure): void {
     this.total += 1;

@@ -1,5 +1,7 @@
+import { describeStorageCause, isStorageError } from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAbortedError, TmdbAuthError, TmdbNotFoundError } from '../tmdb/errors.js';
+import { RateLimiterUnavailableError } from '../tmdb/rate-limiter.js';
 import type { DiscoverMovie, DiscoverPage, MovieDetails } from '../tmdb/schemas.js';
 import type { IngestFailure } from './types.js';
 
@@ -29,10 +31,18 @@ export interface Fetcher {
 
 /** An error that ends the whole run: the key was rejected, or the run was stopped. */
 export function isFatal(error: unknown, signal: AbortSignal): boolean {
-  return error instanceof TmdbAuthError || error instanceof TmdbAbortedError || signal.aborted;
+  return (
+    error instanceof TmdbAuthError ||
+    error instanceof TmdbAbortedError ||
+    // A lost shared rate limiter (Redis) stops the run: it is no film's failure.
+    error instanceof RateLimiterUnavailableError ||
+    signal.aborted
+  );
 }
 
+/** A refusing disk is named as such ("disk full") rather than in the driver's words alone. */
 export function describeError(error: unknown): string {
+  if (isStorageError(error)) return describeStorageCause(error);
   return error instanceof Error ? error.message : String(error);
 }
 

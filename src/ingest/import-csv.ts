@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../config/logger.js';
 import { BATCH_SIZE, type MovieInput, type Stores } from '../persistence/index.js';
 import { type CsvRecord, readCsv } from './csv.js';
+import { guardFilmSource } from './source-guard.js';
 import type { IngestFailure } from './types.js';
 
 /** Columns of the TidyTuesday / Kaggle `horror_movies.csv`. */
@@ -140,6 +141,8 @@ export type HorrorMoviesRow = z.output<typeof rowSchema>;
 export interface ImportOptions {
   /** Films with fewer votes are skipped (counted, not rejected); 0 keeps films nobody voted on. */
   minVotes: number;
+  /** Import even when the database holds demo films (their ids collide with real ones). */
+  allowMixedSources?: boolean;
 }
 
 export interface ImportSummary {
@@ -274,6 +277,7 @@ export async function importCsv(
   const records = readCsv(createReadStream(file));
   try {
     const columns = readHeader(file, (await records.next()).value ?? undefined);
+    await guardFilmSource(deps.stores, 'import', { allowMixed: options.allowMixedSources, now });
     return await importRecords(deps, { file, columns, records, minVotes: options.minVotes, started, now });
   } finally {
     await records.return(undefined);

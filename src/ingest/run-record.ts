@@ -1,5 +1,12 @@
 import type { Logger } from '../config/logger.js';
-import type { CollectionRunsStore, DataSource, IngestRunUpdate, IngestStatus } from '../persistence/index.js';
+import type {
+  CollectionRunsStore,
+  DataSource,
+  IngestRunUpdate,
+  IngestStatus,
+  OutageOptions,
+  Stores,
+} from '../persistence/index.js';
 import type { IngestFailure } from './types.js';
 
 /** What a run has written so far; the run record carries the same numbers. */
@@ -22,6 +29,8 @@ export interface OpenedRun {
   runId: number;
   /** What a resumed run's record says was written already; zeros for a new run. */
   counts: RunCounts;
+  /** A resumed run's earlier attempts: their API calls and failures add to this attempt's. */
+  earlier: { apiCalls: number; failureCount: number } | null;
 }
 
 /**
@@ -29,7 +38,15 @@ export interface OpenedRun {
  * reopened), moved along with every page transaction, and closed with the outcome. Every write
  * to the record goes through here.
  */
-export async function openRun(runs: CollectionRunsStore, start: RunStart, log: Logger): Promise<OpenedRun> {
+export async function openRun(
+  runs: CollectionRunsStore,
+  start: RunStart,
+  staleAfterMs: number,
+  log: Logger,
+): Promise<OpenedRun> {
+  // Only runs whose heartbeat has gone quiet are settled: a live run of another process is left be.
+  const interrupted = await runs.settleStale(start.startedAt, staleAfterMs);
+  if (interrupted) log.warn({ interrupted }, 'earlier runs were interrupted; this run completes their work');
   const resumed = start.jobId ? await runs.resumable(start.jobId) : undefined;
   const runId =
     resumed?.id ??
@@ -41,12 +58,15 @@ export async function openRun(runs: CollectionRunsStore, start: RunStart, log: L
       startedAt: start.startedAt,
     }));
   if (resumed) {
-    await runs.update(runId, { status: 'running', finished_at: null, error: null });
+    // A fresh heartbeat at once: the row's old one would let another look settle it again.
+    await runs.update(runId, {
+      status: 'running',
+      finished_at: null,
+      error: null,
+      heartbeat_at: start.startedAt,
+    });
     log.info({ runId, jobId: start.jobId }, 'resuming the unfinished run of this job');
   }
-  const interrupted = await runs.closeInterrupted(runId, start.startedAt);
-  if (interrupted)
-    log.warn({ runId, interrupted }, 'earlier runs were interrupted; this run completes their work');
   // A resumed run keeps what its row says was written (the row moves with the data); its
   // snapshots are not written twice. Discover pages are all fetched again, so they count afresh.
   return {
@@ -57,6 +77,7 @@ export async function openRun(runs: CollectionRunsStore, start: RunStart, log: L
       updatedFilms: resumed?.updated_films ?? 0,
       snapshots: resumed?.snapshots ?? 0,
     },
+    earlier: resumed ? { apiCalls: resumed.api_calls, failureCount: resumed.failure_count } : null,
   };
 }
 
@@ -79,14 +100,47 @@ export interface RunOutcome {
   finishedAt: string;
 }
 
-export async function closeRun(runs: CollectionRunsStore, runId: number, outcome: RunOutcome): Promise<void> {
-  await runs.update(runId, {
+/**
+ * The run row's last update, retried through a database outage. When even that fails the row
+ * stays `running` with a heartbeat that no longer moves, and the next look settles it.
+ */
+export async function closeRun(
+  stores: Stores,
+  runId: number,
+  outcome: RunOutcome,
+  outage: OutageOptions,
+): Promise<void> {
+  await stores.throughOutage(() => stores.collectionRuns.update(runId, closingColumns(outcome)), outage);
+}
+
+/** Counts of a resumed run read from its snapshots: films an earlier attempt wrote count once. */
+export async function exactCounts(
+  stores: Stores,
+  runId: number,
+  counts: RunCounts,
+  outage: OutageOptions,
+): Promise<RunCounts> {
+  try {
+    const written = await stores.throughOutage(() => stores.collectionRuns.filmCounts(runId), outage);
+    return {
+      pages: counts.pages,
+      newFilms: written.newFilms,
+      updatedFilms: written.films - written.newFilms,
+      snapshots: written.snapshots,
+    };
+  } catch {
+    return counts;
+  }
+}
+
+function closingColumns(outcome: RunOutcome): IngestRunUpdate {
+  return {
     ...progressColumns(outcome),
     finished_at: outcome.finishedAt,
     status: outcome.status,
     failures: outcome.failures.length ? JSON.stringify(outcome.failures) : null,
     error: outcome.error ?? null,
-  });
+  };
 }
 
 function progressColumns(progress: {

@@ -1,5 +1,11 @@
 import type { Logger } from '../config/logger.js';
-import type { IngestStatus, Stores } from '../persistence/index.js';
+import {
+  type IngestStatus,
+  type RunLiveness,
+  runLiveness,
+  type Stores,
+  startHeartbeat,
+} from '../persistence/index.js';
 import type { TmdbClient } from '../tmdb/client.js';
 import { TmdbAuthError } from '../tmdb/errors.js';
 import type { DiscoverPage } from '../tmdb/schemas.js';
@@ -7,7 +13,8 @@ import { FailureLog } from './failures.js';
 import { createFetcher, describeError } from './fetch.js';
 import { movieInput, snapshotOf } from './film-input.js';
 import { freshSince, needsDetails, PagePlan, yearsBetween } from './plan.js';
-import { closeRun, openRun, recordProgress } from './run-record.js';
+import { closeRun, exactCounts, openRun, recordProgress } from './run-record.js';
+import { guardFilmSource } from './source-guard.js';
 import { TaskGroup } from './tasks.js';
 import type { IngestOptions, IngestProgress, IngestSummary } from './types.js';
 import { createPageWriter } from './write.js';
@@ -17,7 +24,13 @@ export interface IngestDeps {
   tmdb: TmdbClient;
   logger: Logger;
   now?: () => Date;
+  /** Heartbeat interval and stale threshold (RUN_STALE_AFTER_S). */
+  liveness?: RunLiveness;
+  /** How long a lost database is waited out before the run fails (OUTAGE_TIMEOUT_S). */
+  outageTimeoutMs?: number;
 }
+
+const DEFAULT_OUTAGE_TIMEOUT_MS = 180_000;
 
 /** A run that stopped early; `cause` is what stopped it (e.g. TmdbAuthError), `summary` what it did. */
 export class IngestRunFailedError extends Error {
@@ -44,8 +57,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
   const source = options.source ?? 'tmdb';
   const startedAt = performance.now();
   const apiCallsBefore = tmdb.stats.apiCalls;
-  const apiCalls = () => tmdb.stats.apiCalls - apiCallsBefore;
+  const liveness = deps.liveness ?? runLiveness();
+  const outage = { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS };
 
+  await guardFilmSource(stores, source, { allowMixed: options.allowMixedSources, now });
   const opened = await openRun(
     stores.collectionRuns,
     {
@@ -55,13 +70,21 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       toYear: options.toYear,
       startedAt: now().toISOString(),
     },
+    liveness.staleAfterMs,
     log,
   );
-  const { runId, counts } = opened;
+  const { runId, counts, earlier } = opened;
+  const apiCalls = () => (earlier?.apiCalls ?? 0) + tmdb.stats.apiCalls - apiCallsBefore;
+  const heartbeat = startHeartbeat(
+    (at) => stores.collectionRuns.heartbeat(runId, at),
+    liveness.heartbeatMs,
+    (error) => log.warn({ runId, err: error }, 'could not record the heartbeat; trying again'),
+    now,
+  );
   log.info({ runId, source, years: [options.fromYear, options.toYear] }, 'collection started');
 
   const tasks = new TaskGroup(options.signal);
-  const failures = new FailureLog(log);
+  const failures = new FailureLog(log, earlier?.failureCount ?? 0);
   const plan = new PagePlan(yearsBetween(options.fromYear, options.toYear), options.maxPagesPerYear);
   const fetcher = createFetcher({
     tmdb,
@@ -99,6 +122,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
         apiCalls: apiCalls(),
         failureCount: failures.count,
       }),
+    outage: {
+      ...outage,
+      onRetry: (error) => log.warn({ runId, err: error }, 'database write failed; retrying'),
+    },
     committed: (written) => {
       counts.pages += written.pages;
       counts.newFilms += written.inserted;
@@ -114,7 +141,10 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       failures.record({ ...(entry.id ? { tmdbId: entry.id } : {}), reason: entry.reason });
     const films = page.results.filter((film) => !seen.has(film.id));
     for (const film of films) seen.add(film.id);
-    const known = await stores.films.detailsState(films.map((film) => film.id));
+    const known = await stores.throughOutage(
+      () => stores.films.detailsState(films.map((film) => film.id)),
+      outage,
+    );
     const since = freshSince(now(), options.detailsMaxAgeDays ?? 7);
     const wanted = films.filter((film) => needsDetails(known.get(film.id), since));
     const fetched = await fetcher.details(wanted);
@@ -164,6 +194,8 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       options.signal?.aborted && !(fatal instanceof TmdbAuthError) ? 'cancelled' : describeError(fatal);
   }
 
+  heartbeat.stop();
+  if (earlier) Object.assign(counts, await exactCounts(stores, runId, counts, outage));
   const summary: IngestSummary = {
     runId,
     status,
@@ -180,14 +212,22 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     seconds: Math.round(performance.now() - startedAt) / 1000,
     ...(errorMessage ? { error: errorMessage } : {}),
   };
-  await closeRun(stores.collectionRuns, runId, {
-    status,
-    counts,
-    apiCalls: summary.apiCalls,
-    failureCount: failures.count,
-    failures: summary.failures,
-    finishedAt: now().toISOString(),
-    ...(errorMessage ? { error: errorMessage } : {}),
+  await closeRun(
+    stores,
+    runId,
+    {
+      status,
+      counts,
+      apiCalls: summary.apiCalls,
+      failureCount: failures.count,
+      failures: summary.failures,
+      finishedAt: now().toISOString(),
+      ...(errorMessage ? { error: errorMessage } : {}),
+    },
+    outage,
+  ).catch((error: unknown) => {
+    log.error({ runId, err: error }, 'could not record the end of the collection');
+    if (status !== 'failed') throw error;
   });
   options.onProgress?.(progress());
   const { failures: _, ...logged } = summary;

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, usesDemoData } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
-import type { DataSource, Stores } from '../persistence/index.js';
+import { type DataSource, runLiveness, type Stores } from '../persistence/index.js';
 import { createTmdbClient, type TmdbClient, type TmdbObserver } from '../tmdb/client.js';
 import { startMockTmdb } from '../tmdb/mock/index.js';
 import { type RateLimiter, TokenBucketRateLimiter } from '../tmdb/rate-limiter.js';
 import { runIngest } from './run.js';
+import { guardFilmSource } from './source-guard.js';
 import type { IngestOptions, IngestSummary } from './types.js';
 
 const DEMO_RATE_PER_SECOND = 500;
@@ -61,7 +62,7 @@ export interface ConfiguredIngest {
 }
 
 export type IngestRequest = Partial<Pick<IngestOptions, 'fromYear' | 'toYear' | 'maxPagesPerYear'>> &
-  Pick<IngestOptions, 'jobId' | 'signal' | 'onProgress'>;
+  Pick<IngestOptions, 'jobId' | 'signal' | 'onProgress' | 'allowMixedSources'>;
 
 /** A run with the configured settings (TMDB key, rate, years, pages), for the CLI and the job processors. */
 export async function ingestWithConfig(
@@ -69,6 +70,10 @@ export async function ingestWithConfig(
   request: IngestRequest = {},
 ): Promise<IngestSummary> {
   const { config, logger } = deps;
+  // Refused before the demo catalogue is started or announced.
+  await guardFilmSource(deps.stores, usesDemoData(config) ? 'demo' : 'tmdb', {
+    allowMixed: request.allowMixedSources,
+  });
   const source = await openTmdbSource(config, logger);
   try {
     const tmdb: TmdbClient = createTmdbClient({
@@ -80,7 +85,13 @@ export async function ingestWithConfig(
       observer: deps.tmdbObserver,
     });
     return await runIngest(
-      { stores: deps.stores, tmdb, logger },
+      {
+        stores: deps.stores,
+        tmdb,
+        logger,
+        liveness: runLiveness(config.RUN_STALE_AFTER_S),
+        outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
+      },
       {
         fromYear: request.fromYear ?? config.INGEST_START_YEAR,
         toYear: request.toYear ?? config.INGEST_END_YEAR,
@@ -88,6 +99,7 @@ export async function ingestWithConfig(
         minVotes: config.INGEST_MIN_VOTES,
         source: source.kind,
         jobId: request.jobId,
+        allowMixedSources: request.allowMixedSources,
         signal: request.signal,
         onProgress: request.onProgress,
       },

@@ -18,6 +18,8 @@ export interface IngestOptions {
   /** Details older than this are fetched again; newer ones are trusted. */
   detailsMaxAgeDays?: number;
   source?: DataSource;
+  /** Collect even when the database holds films of the other family (demo vs real). */
+  allowMixedSources?: boolean;
   jobId?: string | null;
   signal?: AbortSignal;
   onProgress?: (progress: IngestProgress) => void;

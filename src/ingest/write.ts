@@ -1,4 +1,10 @@
-import type { AggregateStores, MovieInput, SnapshotInput, Stores } from '../persistence/index.js';
+import type {
+  AggregateStores,
+  MovieInput,
+  OutageOptions,
+  SnapshotInput,
+  Stores,
+} from '../persistence/index.js';
 
 /** One discover page's films (with whatever details were fetched) and their snapshots. */
 export interface PageWork {
@@ -22,6 +28,8 @@ export interface PageWriterOptions {
   alongside: (trx: AggregateStores, written: WrittenBatch) => Promise<void>;
   /** Called once a batch has committed. */
   committed: (written: WrittenBatch) => void;
+  /** How long a lost database is waited out, retrying the batch, before the write fails. */
+  outage: OutageOptions;
 }
 
 /**
@@ -39,13 +47,17 @@ export function createPageWriter(options: PageWriterOptions): (work: PageWork) =
     const snapshots = batch.flatMap((work) =>
       work.snapshots.map((snapshot) => ({ ...snapshot, ingest_run_id: runId })),
     );
-    return stores.transaction(async (trx) => {
-      const upserted = await trx.films.upsert(films, now().toISOString());
-      const snapshotCount = await trx.films.insertSnapshots(snapshots);
-      const written = { pages: batch.length, ...upserted, snapshots: snapshotCount };
-      await options.alongside(trx, written);
-      return written;
-    });
+    return stores.throughOutage(
+      () =>
+        stores.transaction(async (trx) => {
+          const upserted = await trx.films.upsert(films, now().toISOString());
+          const snapshotCount = await trx.films.insertSnapshots(snapshots);
+          const written = { pages: batch.length, ...upserted, snapshots: snapshotCount };
+          await options.alongside(trx, written);
+          return written;
+        }),
+      options.outage,
+    );
   }
 
   async function drain(): Promise<void> {

@@ -5,7 +5,8 @@ import { followUpOf, runProcessor } from './dispatch.js';
 import { JOB_KINDS, kindOfJobId, newJobId, timetableId } from './ids.js';
 import { openRedis } from './redis.js';
 import { acquireJobLock } from './redis-lock.js';
-import { DEFAULT_TIME_ZONE, type Timetable, validateTimetable } from './timetable.js';
+import { forBullmq, JOB_ATTEMPTS, JOB_BACKOFF_MS } from './retry-policy.js';
+import { DEFAULT_TIME_ZONE, SCHEDULE_OFF, type Timetable, validateTimetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -31,7 +32,10 @@ type Queues = Record<JobKind, Queue<JobData>>;
 
 /** Finished jobs stay readable through `getJob` for a while, then Redis forgets them. */
 const JOB_OPTIONS: JobsOptions = {
-  attempts: 1,
+  // A lost database or Redis is waited out within a run (OUTAGE_TIMEOUT_S); a longer outage gets
+  // further attempts, each resuming the job's run. Any other failure is final (see forBullmq).
+  attempts: JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
   removeOnComplete: { age: 7 * 24 * 3600, count: 500 },
   removeOnFail: { age: 30 * 24 * 3600, count: 500 },
 };
@@ -149,6 +153,10 @@ export function createBullmqJobRunner(options: BullmqJobRunnerOptions): BullmqJo
     async startSchedule() {
       validateTimetable(options.timetable);
       for (const kind of JOB_KINDS) {
+        if (options.timetable[kind] === SCHEDULE_OFF) {
+          await queues[kind].removeJobScheduler(timetableId(kind));
+          continue;
+        }
         await queues[kind].upsertJobScheduler(
           timetableId(kind),
           { pattern: options.timetable[kind], tz: options.timetable.timeZone ?? DEFAULT_TIME_ZONE },
@@ -280,7 +288,7 @@ export async function startBullmqWorkers(options: BullmqWorkerOptions): Promise<
           log.info({ jobId, kind }, 'worker stopping: job checkpointed and requeued');
           throw new WaitingError();
         }
-        throw error;
+        throw forBullmq(error);
       } finally {
         stopping.delete(stop);
         await lock.release().catch((error) => log.warn({ jobId, err: error }, 'could not release job lock'));
@@ -310,7 +318,12 @@ export async function startBullmqWorkers(options: BullmqWorkerOptions): Promise<
     });
     worker.on('error', (error) => log.error({ queue: kind, err: error }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, kind, err: error }, 'job failed'));
-    worker.on('stalled', (jobId) => log.warn({ jobId, kind }, 'job stalled: its worker died, resuming it'));
+    worker.on('stalled', (jobId) =>
+      log.warn(
+        { jobId, kind },
+        'job stalled: its worker stopped renewing the lock (it died or lost Redis); resuming it',
+      ),
+    );
     return worker;
   });
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -2,7 +2,7 @@ import type { Cron } from 'croner';
 import type { Logger } from '../config/logger.js';
 import { followUpOf, runProcessor } from './dispatch.js';
 import { newJobId, queuedStatus } from './ids.js';
-import { cronFor, DEFAULT_TIME_ZONE, type Timetable } from './timetable.js';
+import { cronFor, DEFAULT_TIME_ZONE, scheduledKinds, type Timetable } from './timetable.js';
 import type {
   EnqueueResult,
   IngestJobOptions,
@@ -150,8 +150,9 @@ export function createInProcessJobRunner(options: InProcessJobRunnerOptions): In
     async startSchedule() {
       if (closed || crons.length > 0) return;
       crons.push(
-        cronFor('ingest', options.timetable, () => enqueue('ingest', {}), log),
-        cronFor('train', options.timetable, () => enqueue('train', {}), log),
+        ...scheduledKinds(options.timetable).map((kind) =>
+          cronFor(kind, options.timetable, () => enqueue(kind, {}), log),
+        ),
       );
       log.info(
         {

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import { ingestWithConfig } from '../ingest/source.js';
-import type { Stores } from '../persistence/index.js';
+import { runLiveness, type Stores } from '../persistence/index.js';
 import type { TmdbObserver } from '../tmdb/client.js';
 import type { RateLimiter } from '../tmdb/rate-limiter.js';
 import { runTraining } from '../training/index.js';
@@ -41,6 +41,8 @@ export function createJobProcessors(deps: ProcessorDeps): JobProcessors {
         logger,
         jobId: job.id,
         signal,
+        liveness: runLiveness(config.RUN_STALE_AFTER_S),
+        outageTimeoutMs: config.OUTAGE_TIMEOUT_S * 1000,
         onStep: (step) => report({ message: step }),
       }),
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortableDelay } from '../tmdb/pacing.js';
-import type { RateLimiter } from '../tmdb/rate-limiter.js';
+import { type RateLimiter, RateLimiterUnavailableError } from '../tmdb/rate-limiter.js';
 
 /**
  * Step 1, on request: reserve the next slot of one shared schedule (GCRA, the "virtual
@@ -68,7 +68,14 @@ export interface RedisRateLimiterOptions {
    * one-second windows over its limit, since a 429 costs a whole Retry-After.
    */
   headroom?: number;
+  /** Where Redis is (no credentials), for the one line an outage ends with. */
+  location?: string;
+  /** How long a lost Redis is waited out before acquire fails (OUTAGE_TIMEOUT_S); 3 minutes by default. */
+  outageTimeoutMs?: number;
 }
+
+const FIRST_OUTAGE_WAIT_MS = 250;
+const LONGEST_OUTAGE_WAIT_MS = 5000;
 
 type LimitingRedis = Redis & {
   horrorcastReserveSlot(key: string, interval: number, burst: number): Promise<number>;
@@ -88,6 +95,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly burstMicros: number;
   private readonly windowMicros: number;
   private readonly perWindow: number;
+  private readonly location: string;
+  private readonly outageTimeoutMs: number;
 
   constructor(options: RedisRateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
@@ -99,6 +108,8 @@ export class RedisRateLimiter implements RateLimiter {
     this.perWindow = Math.max(1, Math.floor(options.ratePerSecond));
     this.scheduleKey = `${options.key}:schedule`;
     this.admittedKey = `${options.key}:admitted`;
+    this.location = options.location ?? 'REDIS_URL';
+    this.outageTimeoutMs = options.outageTimeoutMs ?? 180_000;
     const { redis } = options;
     // One client may serve several limiters; ioredis keeps a command per client, defined once.
     if (!('horrorcastReserveSlot' in redis)) {
@@ -111,21 +122,45 @@ export class RedisRateLimiter implements RateLimiter {
   async acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     // An abort after the reservation wastes that slot: the schedule only ever errs on the slow side.
-    await abortableDelay(
-      (await this.redis.horrorcastReserveSlot(this.scheduleKey, this.intervalMicros, this.burstMicros)) /
-        1000,
+    const reserved = await this.throughOutage(
+      () => this.redis.horrorcastReserveSlot(this.scheduleKey, this.intervalMicros, this.burstMicros),
       signal,
     );
+    await abortableDelay(reserved / 1000, signal);
     const member = randomUUID();
     for (;;) {
-      const wait = await this.redis.horrorcastAdmit(
-        this.admittedKey,
-        this.perWindow,
-        this.windowMicros,
-        member,
+      const wait = await this.throughOutage(
+        () => this.redis.horrorcastAdmit(this.admittedKey, this.perWindow, this.windowMicros, member),
+        signal,
       );
       if (wait === 0) return;
       await abortableDelay(wait / 1000, signal);
+    }
+  }
+
+  /**
+   * A Redis command, repeated while Redis is unreachable (250 ms, doubling to 5 s) for at most the
+   * outage timeout: a lost Redis pauses the requests instead of failing films, then ends the run
+   * with one line naming where Redis is.
+   */
+  private async throughOutage<T>(command: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const deadline = Date.now() + this.outageTimeoutMs;
+    let waitMs = FIRST_OUTAGE_WAIT_MS;
+    for (;;) {
+      try {
+        return await command();
+      } catch (error) {
+        signal?.throwIfAborted();
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new RateLimiterUnavailableError(
+            `Cannot reach Redis at ${this.location} (REDIS_URL) for the shared TMDB rate limit: ${reason} (still failing after ${Math.round(this.outageTimeoutMs / 1000)} s)`,
+          );
+        }
+        await abortableDelay(Math.min(waitMs, left), signal);
+        waitMs = Math.min(waitMs * 2, LONGEST_OUTAGE_WAIT_MS);
+      }
     }
   }
 }

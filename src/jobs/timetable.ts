@@ -4,13 +4,20 @@ import type { Logger } from '../config/logger.js';
 import type { JobKind } from './types.js';
 
 /**
- * Cron expressions of the timetable (when to collect and when to retrain), read in `timeZone`
+ * Cron expressions of the timetable (when to collect and when to retrain; `off`: never), read in `timeZone`
  * (an IANA name, UTC when omitted) by both job shapes alike.
  */
 export type Timetable = Record<JobKind, string> & { timeZone?: string };
 
 /** The zone a timetable is read in when it names none. */
 export const DEFAULT_TIME_ZONE = 'UTC';
+
+export const SCHEDULE_OFF = 'off';
+
+/** The kinds whose schedule is switched on. */
+export function scheduledKinds(timetable: Timetable): JobKind[] {
+  return (['ingest', 'train'] as const).filter((kind) => timetable[kind] !== SCHEDULE_OFF);
+}
 
 export const TIMETABLE_VARIABLES: Record<JobKind, string> = {
   ingest: 'INGEST_SCHEDULE',
@@ -26,7 +33,7 @@ export function timetableOf(config: Config): Timetable {
  * by hand, so that a bad one is reported with the variable's name rather than croner's wording.
  */
 export function validateTimetable(timetable: Timetable): void {
-  for (const kind of ['ingest', 'train'] as const) {
+  for (const kind of scheduledKinds(timetable)) {
     parseCron(kind, timetable[kind], {
       paused: true,
       timezone: timetable.timeZone ?? DEFAULT_TIME_ZONE,

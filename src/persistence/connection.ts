@@ -1,10 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlDialect, PostgresDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
+import { DatabaseOpenError, isStorageError } from './open-errors.js';
 import type { Database } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+
+/** The longest one statement may take before the database (or driver) gives up on it. */
+const STATEMENT_TIMEOUT_MS = 120_000;
 
 export type DialectName = 'sqlite' | 'mysql' | 'postgres';
 
@@ -59,19 +64,48 @@ function networkLocation(url: string, defaultPort: number): string {
   return `${parsed.hostname}:${parsed.port || defaultPort}${parsed.pathname}`;
 }
 
+/**
+ * Opens (creating it and its folder if need be) a SQLite file; a file system or file that refuses
+ * becomes one DatabaseOpenError naming the path and the cause. The pragmas write to the file, so a
+ * read-only mount or a file that is not a database is found here rather than at the first query.
+ */
+function openSqliteFile(path: string): SQLite.Database {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const connection = new SQLite(path);
+    try {
+      connection.pragma('journal_mode = WAL');
+      // Waits for another writer (a second collector) instead of failing at once.
+      connection.pragma('busy_timeout = 15000');
+      connection.pragma('synchronous = NORMAL');
+      connection.pragma('foreign_keys = ON');
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return connection;
+  } catch (error) {
+    throw new DatabaseOpenError(path, error);
+  }
+}
+
+/**
+ * A failure of the first round trip or of the migrations: on SQLite a refusing file or file
+ * system becomes a DatabaseOpenError (path and cause), anything else stays as it is.
+ */
+export function explainOpenFailure(handle: DatabaseHandle, error: unknown): unknown {
+  if (handle.dialect !== 'sqlite' || !isStorageError(error)) return error;
+  return new DatabaseOpenError(handle.location.slice('sqlite:'.length), error);
+}
+
 /** Opens a pool for DATABASE_URL. Nothing is sent until the first query; see `checkConnection`. */
 export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
   const dialect = dialectOf(url);
   const poolSize = options.poolSize ?? 10;
   if (dialect === 'sqlite') {
     const path = sqlitePathOf(url);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const connection = new SQLite(path);
-    connection.pragma('journal_mode = WAL');
-    connection.pragma('busy_timeout = 15000');
-    connection.pragma('synchronous = NORMAL');
-    connection.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    const connection = openSqliteFile(path);
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
     return {
       db,
       dialect,
@@ -90,6 +124,14 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       decimalNumbers: true,
       supportBigNumbers: true,
     });
+    // A stalled statement ends with an error instead of hanging the run: MariaDB counts seconds
+    // (max_statement_time), MySQL milliseconds for reads (max_execution_time); each server
+    // rejects the other's variable, which is harmless.
+    pool.on('connection', (connection) => {
+      const seconds = STATEMENT_TIMEOUT_MS / 1000;
+      connection.query(`set session max_statement_time = ${seconds}`, () => {});
+      connection.query(`set session max_execution_time = ${STATEMENT_TIMEOUT_MS}`, () => {});
+    });
     const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
     return {
       db,
@@ -104,9 +146,15 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     max: poolSize,
     connectionTimeoutMillis: 5000,
     types: { getTypeParser: readBigintAsNumber },
+    // A stalled server ends a statement with an error instead of hanging the run.
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: STATEMENT_TIMEOUT_MS + 5000,
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Likewise for a client that loses its server while checked out between two queries: the next
+  // query on it fails (and is retried through an outage) instead of the error crashing the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -133,6 +181,8 @@ export async function checkConnection(handle: DatabaseHandle): Promise<void> {
   try {
     await sql`select 1`.execute(handle.db);
   } catch (error) {
+    const explained = explainOpenFailure(handle, error);
+    if (explained !== error) throw explained;
     throw new DatabaseUnavailableError(handle.location, describeDriverError(error));
   }
 }

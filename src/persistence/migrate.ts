@@ -1,5 +1,5 @@
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
-import type { DatabaseHandle } from './connection.js';
+import { type DatabaseHandle, explainOpenFailure } from './connection.js';
 import { migrationProvider } from './migrations/index.js';
 
 export const migrationTableName = 'horrorcast_migrations';
@@ -26,6 +26,8 @@ export class MigrationError extends Error {
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const { error, results }: MigrationResultSet = await migratorFor(handle).migrateToLatest();
   if (error) {
+    const explained = explainOpenFailure(handle, error);
+    if (explained !== error) throw explained;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(failed, error);
   }

@@ -54,7 +54,8 @@ export interface MovieSnapshotsTable {
   vote_average: number;
 }
 
-export type IngestStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+/** `interrupted`: the run's process went silent (its heartbeat grew stale) before the run finished. */
+export type IngestStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
 /** Where a run's films came from: a TMDB or demo collection, or an import of a CSV file. */
 export type DataSource = 'tmdb' | 'demo' | 'import';
 
@@ -85,7 +86,7 @@ export interface IngestRunsTable {
   heartbeat_at: Timestamp | null;
 }
 
-export type TrainStatus = 'running' | 'succeeded' | 'failed' | 'insufficient_data';
+export type TrainStatus = 'running' | 'succeeded' | 'failed' | 'insufficient_data' | 'interrupted';
 
 export interface TrainRunsTable {
   id: Generated<number>;

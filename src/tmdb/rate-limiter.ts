@@ -7,6 +7,18 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The shared budget's store stayed unreachable for longer than the outage timeout. Not a film's
+ * failure: the whole run stops (and a job is retried later), naming where the store is.
+ */
+export class RateLimiterUnavailableError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLimiterUnavailableError';
+  }
+}
+
 export interface TokenBucketOptions {
   /** Requests per second (TMDB_RATE_LIMIT). */
   ratePerSecond: number;

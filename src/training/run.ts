@@ -1,11 +1,18 @@
 import type { Logger } from '../config/logger.js';
 import { defaultThreadCount } from '../ml/threads.js';
 import {
+  clampPopularity,
+  clampVoteAverage,
+  type Heartbeat,
   type Movie,
   type PreReleaseFactsRow,
   parseGenres,
+  type RunLiveness,
+  runLiveness,
   type Stores,
+  startHeartbeat,
   type TrainingResultRows,
+  withSampleSize,
 } from '../persistence/index.js';
 import { computeInWorker } from './compute.js';
 import {
@@ -27,6 +34,8 @@ export const KEPT_RUNS = 5;
  */
 export const POOL_MIN_FILMS = 3000;
 
+const DEFAULT_OUTAGE_TIMEOUT_MS = 180_000;
+
 export interface TrainingDeps {
   readonly stores: Stores;
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -36,6 +45,10 @@ export interface TrainingDeps {
   readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: string) => void;
+  /** Heartbeat interval and stale threshold (RUN_STALE_AFTER_S). */
+  readonly liveness?: RunLiveness;
+  /** How long a lost database is waited out when the results are written (OUTAGE_TIMEOUT_S). */
+  readonly outageTimeoutMs?: number;
   /** Where the computation runs; a worker thread unless a test says otherwise. */
   readonly compute?: (films: readonly TrainingFilm[], settings: TrainingSettings) => Promise<TrainingOutcome>;
 }
@@ -91,6 +104,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const runId = await runs.start({ jobId: deps.jobId ?? null, startedAt });
+  const heartbeat = beatWhileTraining(runs, runId, deps);
   const elapsed = () => (performance.now() - started) / 1000;
   try {
     const facts = await stores.films.preReleaseFactsForTraining();
@@ -130,34 +144,45 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     if (outcome.status !== 'succeeded') throw new Error(`unexpected training outcome ${outcome.status}`);
     const writeStarted = performance.now();
     const predictionTime = new Date().toISOString();
+    const metrics = withSampleSize(outcome.metrics, testCount(outcome));
     let durationSeconds = 0;
     let seconds: TrainRunSummary['seconds'] = null;
-    await stores.transaction(async (trx) => {
-      await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
-      await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
-      durationSeconds = elapsed();
-      seconds = { ...outcome.seconds, read: readSeconds, write: (performance.now() - writeStarted) / 1000 };
-      await trx.trainingRuns.update(runId, {
-        status: 'succeeded',
-        finished_at: new Date().toISOString(),
-        sample_count: outcome.sampleCount,
-        metrics: outcome.metrics,
-        durations: JSON.stringify(seconds),
-        duration_seconds: durationSeconds,
-        error: null,
-      });
-    });
+    // One transaction, repeated whole if the database drops out mid-write (OUTAGE_TIMEOUT_S).
+    await stores.throughOutage(
+      () =>
+        stores.transaction(async (trx) => {
+          await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
+          await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
+          durationSeconds = elapsed();
+          seconds = {
+            ...outcome.seconds,
+            read: readSeconds,
+            write: (performance.now() - writeStarted) / 1000,
+          };
+          await trx.trainingRuns.update(runId, {
+            status: 'succeeded',
+            finished_at: new Date().toISOString(),
+            sample_count: outcome.sampleCount,
+            metrics,
+            durations: JSON.stringify(seconds),
+            duration_seconds: durationSeconds,
+            error: null,
+          });
+        }),
+      { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS, signal: deps.signal },
+    );
     deps.logger?.info({ runId, films: outcome.sampleCount, seconds: durationSeconds }, 'training finished');
     return {
       runId,
       status: 'succeeded',
       sampleCount: outcome.sampleCount,
-      metrics: outcome.metrics,
+      metrics,
       seconds,
       durationSeconds,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    heartbeat.stop();
     await runs
       .update(runId, {
         status: 'failed',
@@ -170,7 +195,25 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
       );
     deps.logger?.error({ runId, err: error }, 'training failed');
     throw new TrainingError(runId, `training run ${runId} failed: ${message}`);
+  } finally {
+    heartbeat.stop();
   }
+}
+
+/** Heartbeats for the run while it trains, after settling the runs whose process went silent. */
+function beatWhileTraining(runs: Stores['trainingRuns'], runId: number, deps: TrainingDeps): Heartbeat {
+  const liveness = deps.liveness ?? runLiveness();
+  void runs.settleStale(new Date().toISOString(), liveness.staleAfterMs).catch(() => {});
+  return startHeartbeat(
+    (at) => runs.heartbeat(runId, at),
+    liveness.heartbeatMs,
+    (error) => deps.logger?.warn({ runId, err: error }, 'training: could not record the heartbeat'),
+  );
+}
+
+/** Films held out for the single-split figures. */
+function testCount(results: TrainingResults): number {
+  return results.regressionPredictions.filter((prediction) => prediction.inTestSet).length;
 }
 
 /** The rows each result table receives for this run. */
@@ -182,9 +225,9 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
       pred_ts: predictionTime,
       tmdb_id: p.tmdbId,
       model_name: 'linear_regression',
-      predicted_popularity: p.predictedPopularity,
+      predicted_popularity: clampPopularity(p.predictedPopularity),
       actual_popularity: p.actualPopularity,
-      predicted_vote_average: p.predictedVoteAverage,
+      predicted_vote_average: clampVoteAverage(p.predictedVoteAverage),
       actual_vote_average: p.actualVoteAverage,
       // The model's error on the held-out films, reported beside each prediction.
       mae_popularity: metrics.linear.popularity.mae,
@@ -198,7 +241,7 @@ function resultRows(results: TrainingResults, predictionTime: string): TrainingR
     regression_predictions: results.regressionPredictions.map((p) => ({
       tmdb_id: p.tmdbId,
       actual_popularity: p.actual,
-      predicted_popularity: p.predicted,
+      predicted_popularity: clampPopularity(p.predicted),
       in_test_set: p.inTestSet ? 1 : 0,
     })),
     classification_results: [

@@ -171,7 +171,11 @@ describe('slow clients', () => {
       socket.on('data', (chunk) => {
         received += String(chunk);
       });
-      socket.on('error', reject);
+      // The server closes after answering while the client may still be writing: the reset that
+      // follows is part of the ending, and the answer already received is what is checked.
+      socket.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve(received) : reject(error),
+      );
       socket.on('close', () => {
         clearInterval(trickle);
         resolve(received);

@@ -11,6 +11,7 @@ export async function emptyCollectionTables({ db }: DatabaseHandle): Promise<voi
   await db.deleteFrom('movie_snapshots').execute();
   await db.deleteFrom('movies').execute();
   await db.deleteFrom('ingest_runs').execute();
+  await db.deleteFrom('database_facts').execute();
 }
 
 /** Snapshots stored per collection run. */

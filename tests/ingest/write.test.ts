@@ -79,6 +79,7 @@ describeEachDialect('page writer', (database) => {
       now: () => new Date('2026-11-24T00:00:00.000Z'),
       alongside: (trx, written) => trx.collectionRuns.update(runId, { pages: written.pages }),
       committed: (written) => committed.push(written),
+      outage: { timeoutMs: 0 },
     });
     await Promise.all([write(page([101, 102])), write(page([103])), write(page([104, 105]))]);
     // The first page goes alone; the two that queued behind it share the next transaction.
@@ -97,6 +98,7 @@ describeEachDialect('page writer', (database) => {
       stores,
       runId,
       now: () => new Date(),
+      outage: { timeoutMs: 0 },
       alongside: async () => {
         throw new Error('database went away');
       },

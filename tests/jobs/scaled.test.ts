@@ -190,6 +190,8 @@ describeWithRedis('scaled shape', (redis) => {
         expect(snapshotsOf.get(last.id)).toBe(films);
         for (const run of runs) expect(snapshotsOf.get(run.id) ?? 0).toBe(run.snapshots);
         expect(await mostSnapshotsOfOneFilmInOneRun(database.handle)).toBe(1);
+        // The resumed run counts each film it wrote once, across both attempts: all are new here.
+        expect(last).toMatchObject({ new_films: films, updated_films: 0 });
 
         rescuer.child.kill('SIGTERM');
         expect(await rescuer.exited).toBe(0);
@@ -222,6 +224,16 @@ describeWithRedis('scaled shape', (redis) => {
           result: { status: 'succeeded' },
         });
         expect(await database.stores.films.count()).toBe(expectedFilms(2020, 2021));
+        // One run for the job, resumed by the second attempt: each film counted once, calls summed.
+        const [resumed, ...others] = await database.stores.collectionRuns.all();
+        expect(others).toEqual([]);
+        expect(resumed).toMatchObject({
+          job_id: id,
+          status: 'succeeded',
+          new_films: expectedFilms(2020, 2021),
+          updated_films: 0,
+        });
+        expect(resumed!.api_calls).toBeGreaterThan(interrupted[0]!.api_calls);
         next.child.kill('SIGTERM');
         expect(await next.exited).toBe(0);
       });
@@ -238,25 +250,25 @@ describeWithRedis('scaled shape', (redis) => {
           startWorker({ ...common, DATABASE_URL: b.database.url, REDIS_PREFIX: b.prefix }),
         ];
         await Promise.all(pair.map((worker) => worker.ready));
-        mock.update({ rateLimit: 20 });
+        // The mock does not refuse: on a busy machine arrivals bunch up in transit, which says
+        // nothing about the pacing. The shared bucket admits at most 20 requests in any second,
+        // so R requests cannot all go out in less than ceil(R / 20) - 1 seconds.
         mock.resetStats();
-        try {
-          const jobs = await Promise.all([a.runner.enqueueIngest(), b.runner.enqueueIngest()]);
-          const [doneA, doneB] = await Promise.all([
-            finished(a.runner, jobs[0].id),
-            finished(b.runner, jobs[1].id),
-          ]);
-          expect(doneA).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
-          expect(doneB).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
-          // They did run side by side.
-          expect(Date.parse(doneA.startedAt!)).toBeLessThan(Date.parse(doneB.finishedAt!));
-          expect(Date.parse(doneB.startedAt!)).toBeLessThan(Date.parse(doneA.finishedAt!));
-          expect(mock.stats.requests).toBeGreaterThan(100);
-          expect(mock.stats.byStatus['429']).toBeUndefined();
-          expect(mock.stats.maxPerSecond).toBeLessThanOrEqual(20);
-        } finally {
-          mock.update({ rateLimit: undefined });
-        }
+        const started = performance.now();
+        const jobs = await Promise.all([a.runner.enqueueIngest(), b.runner.enqueueIngest()]);
+        const [doneA, doneB] = await Promise.all([
+          finished(a.runner, jobs[0].id),
+          finished(b.runner, jobs[1].id),
+        ]);
+        expect(doneA).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
+        expect(doneB).toMatchObject({ state: 'completed', result: { status: 'succeeded' } });
+        // They did run side by side.
+        expect(Date.parse(doneA.startedAt!)).toBeLessThan(Date.parse(doneB.finishedAt!));
+        expect(Date.parse(doneB.startedAt!)).toBeLessThan(Date.parse(doneA.finishedAt!));
+        const elapsedMs = performance.now() - started;
+        const requests = mock.stats.requests;
+        expect(requests).toBeGreaterThan(100);
+        expect(elapsedMs).toBeGreaterThanOrEqual((Math.ceil(requests / 20) - 1) * 1000);
         for (const worker of pair) worker.child.kill('SIGTERM');
         expect(await Promise.all(pair.map((worker) => worker.exited))).toEqual([0, 0]);
       });

@@ -43,6 +43,10 @@ export const modelScores = z
     pre_release_popularity: boostedScore.nullable().describe('popularity from what is known before release'),
     pre_release_rating: boostedScore.nullable().describe('vote average from what is known before release'),
     notes: z.array(z.string()).describe('what the run trained without, and why'),
+    test_count: z.number().int().nullable().describe('held-out films the single-split figures come from'),
+    small_sample: z
+      .boolean()
+      .describe('true when fewer than 30 held-out films: the single-split figures are mostly noise'),
   })
   .meta({ id: 'ModelScores' });
 

@@ -19,7 +19,7 @@ export const statusResponse = z
     last_collection: z
       .object({
         id: z.number().int(),
-        status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+        status: z.enum(['running', 'succeeded', 'partial', 'failed', 'interrupted']),
         source: z.string().describe('tmdb or demo for a collection, import for a CSV file'),
         source_file: z.string().nullable().describe('the file an import read; null for a collection'),
         started_at: timestamp,
@@ -34,7 +34,7 @@ export const statusResponse = z
     last_training: z
       .object({
         id: z.number().int(),
-        status: z.enum(['running', 'succeeded', 'failed', 'insufficient_data']),
+        status: z.enum(['running', 'succeeded', 'failed', 'insufficient_data', 'interrupted']),
         started_at: timestamp,
         finished_at: timestamp.nullable(),
         sample_count: z.number().int(),

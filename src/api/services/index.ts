@@ -14,6 +14,8 @@ export interface ApiSettings {
   /** Where the next collection reads from: the demo catalogue when no TMDB key is set. */
   configuredSource: 'demo' | 'tmdb';
   started: Date;
+  /** A running run whose heartbeat is older than this is shown as interrupted (default 2 minutes). */
+  runStaleAfterMs?: number;
 }
 
 /** Everything a route may use, built once by the app and handed to each route plugin. */

@@ -1,5 +1,15 @@
-import type { TrainingMetrics, TrainingRunsStore } from '../../persistence/index.js';
-import { type FilmAttributes, loadTrainedModels, predictWhatIf } from '../../training/index.js';
+import {
+  clampPopularity,
+  clampVoteAverage,
+  type TrainingMetrics,
+  type TrainingRunsStore,
+} from '../../persistence/index.js';
+import {
+  type FilmAttributes,
+  loadTrainedModels,
+  predictWhatIf,
+  type WhatIfPrediction,
+} from '../../training/index.js';
 import type { ClassificationResult } from '../schemas/classification.js';
 import type { PcaQuery } from '../schemas/clustering.js';
 import type { RunRef } from '../schemas/common.js';
@@ -50,12 +60,22 @@ function toLinear(row: LinearPrediction & { model_name?: string }): LinearPredic
   return {
     tmdb_id: row.tmdb_id,
     title: row.title,
-    predicted_popularity: row.predicted_popularity,
+    // Rows stored before predictions were clamped are served within their scales too.
+    predicted_popularity: clampPopularity(row.predicted_popularity),
     actual_popularity: row.actual_popularity,
-    predicted_vote_average: row.predicted_vote_average,
+    predicted_vote_average: clampVoteAverage(row.predicted_vote_average),
     actual_vote_average: row.actual_vote_average,
     mae_popularity: row.mae_popularity,
     mae_vote_average: row.mae_vote_average,
+  };
+}
+
+/** A what-if answer with the linear models' outputs clamped to the scales of their measures. */
+function withinScales(prediction: WhatIfPrediction): WhatIfPrediction {
+  return {
+    ...prediction,
+    linearPopularity: clampPopularity(prediction.linearPopularity),
+    linearVoteAverage: clampVoteAverage(prediction.linearVoteAverage),
   };
 }
 
@@ -227,7 +247,7 @@ export function createModelResultsService(runs: TrainingRunsStore, options: Mode
       return (
         answer && {
           run: answer.model.run,
-          prediction: answer.result ? predictWhatIf(answer.result, film) : null,
+          prediction: answer.result ? withinScales(predictWhatIf(answer.result, film)) : null,
         }
       );
     },

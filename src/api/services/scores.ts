@@ -25,6 +25,8 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
       pre_release_popularity: null,
       pre_release_rating: null,
       notes: [],
+      test_count: null,
+      small_sample: false,
     };
   }
   const { cv5 } = metrics;
@@ -63,5 +65,7 @@ export function scoresOf(metrics: TrainingMetrics | null): ModelScores {
       BoostedScore | null
     >),
     notes: metrics.notes ?? [],
+    test_count: metrics.test_count ?? null,
+    small_sample: metrics.small_sample ?? false,
   };
 }

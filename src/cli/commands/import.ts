@@ -6,6 +6,7 @@ export interface ImportCommandOptions {
   json?: boolean;
   minVotes?: number;
   keepUnvoted?: boolean;
+  allowMixedSources?: boolean;
 }
 
 /** The summary as `--json` prints it. */
@@ -48,6 +49,7 @@ export async function importAction(file: string, options: ImportCommandOptions):
   try {
     const summary = await importCsv({ stores: await wiring.stores(), logger: wiring.logger }, file, {
       minVotes,
+      allowMixedSources: options.allowMixedSources,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
     else printSummary(file, summary, minVotes);

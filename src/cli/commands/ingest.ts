@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { IngestRunFailedError, ingestWithConfig } from '../../ingest/index.js';
 import type { IngestProgress } from '../../ingest/types.js';
 import { describeEnqueued } from '../../jobs/enqueue.js';
+import { DatabaseUnavailableError, isStorageError } from '../../persistence/index.js';
 import { TmdbAuthError } from '../../tmdb/errors.js';
 import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
@@ -12,6 +13,7 @@ export interface IngestCliOptions {
   pages?: number;
   json?: boolean;
   enqueue?: boolean;
+  allowMixedSources?: boolean;
 }
 
 /** `horrorcast ingest`: a collection here, or (`--enqueue`) one handed to the workers. */
@@ -51,6 +53,7 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
         maxPagesPerYear: options.pages,
         signal: cancel.signal,
         onProgress: bar?.update,
+        allowMixedSources: options.allowMixedSources,
       },
     );
     bar?.stop();
@@ -72,7 +75,9 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
     if (options.json) process.stdout.write(`${JSON.stringify(error.summary)}\n`);
     if (error.cause instanceof TmdbAuthError) throw new CommandError(error.message, 1);
     if (cancel.signal.aborted) throw new CommandError('collection cancelled', 130);
-    throw new CommandError(`collection failed: ${error.message}`, 1);
+    // A lost database or a refusing disk is the environment's problem: exit code 2, like at start.
+    const environmental = isStorageError(error.cause) || error.cause instanceof DatabaseUnavailableError;
+    throw new CommandError(`collection failed: ${error.message}`, environmental ? 2 : 1);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,4 +1,5 @@
 import { describeEnqueued } from '../../jobs/enqueue.js';
+import { runLiveness } from '../../persistence/index.js';
 import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
 
@@ -13,7 +14,12 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
       process.stdout.write(`${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`);
       return;
     }
-    const summary = await runTraining({ stores: await wiring.stores(), logger: wiring.logger });
+    const summary = await runTraining({
+      stores: await wiring.stores(),
+      logger: wiring.logger,
+      liveness: runLiveness(wiring.config.RUN_STALE_AFTER_S),
+      outageTimeoutMs: wiring.config.OUTAGE_TIMEOUT_S * 1000,
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       return;

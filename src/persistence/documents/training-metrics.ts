@@ -70,10 +70,25 @@ export const trainingMetricsSchema = z.object({
   intervals: z.object({ coverage: z.record(z.string(), z.number()), level: z.number() }).optional(),
   /** What a run left out and why, in words (e.g. trained without budget). */
   notes: z.array(z.string()).optional(),
+  /** Films in the held-out test set the single-split figures were computed on. */
+  test_count: z.number().int().optional(),
+  /** Fewer than SMALL_SAMPLE_TEST_FILMS test films: the figures are too noisy to trust. */
+  small_sample: z.boolean().optional(),
 });
 
 export type TrainingMetrics = z.infer<typeof trainingMetricsSchema>;
 export type RegressionScores = z.infer<typeof regressionScores>;
+
+/** Below this many held-out films a metric (an AUC from five films) is mostly noise. */
+export const SMALL_SAMPLE_TEST_FILMS = 30;
+
+/** The metrics with the size of the test set they were computed on, flagged when it is small. */
+export function withSampleSize<M extends object>(
+  metrics: M,
+  testCount: number,
+): M & { test_count: number; small_sample: boolean } {
+  return { ...metrics, test_count: testCount, small_sample: testCount < SMALL_SAMPLE_TEST_FILMS };
+}
 
 /**
  * The document of a stored run, or null when the run stored none or one this version cannot read

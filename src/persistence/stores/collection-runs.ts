@@ -1,5 +1,5 @@
 import type { DataSource, IngestRun, IngestRunUpdate, Timestamp } from '../schema.js';
-import { countRows, insertRun, type StoreContext } from './context.js';
+import { beat, countRows, insertRun, type StoreContext, settleStaleRuns } from './context.js';
 
 export interface IngestRunStart {
   source: DataSource;
@@ -32,7 +32,7 @@ export function createCollectionRunsStore(context: StoreContext) {
     },
 
     /**
-     * The run a resumed job left unfinished: its worker died (still `running`) or stopped and
+     * The run a resumed job left unfinished: its worker died (still `running`, or settled `interrupted`) or stopped and
      * checkpointed (`failed`, cancelled). Continuing it keeps one snapshot per film for that collection.
      */
     async resumable(jobId: string): Promise<IngestRun | undefined> {
@@ -40,29 +40,42 @@ export function createCollectionRunsStore(context: StoreContext) {
         .selectFrom('ingest_runs')
         .selectAll()
         .where('job_id', '=', jobId)
-        .where('status', 'in', ['running', 'failed'])
+        .where('status', 'in', ['running', 'failed', 'interrupted'])
         .orderBy('id', 'desc')
         .limit(1)
         .executeTakeFirst();
     },
 
+    /** "Still working": written every few seconds while the run works. */
+    heartbeat: (id: number, at: Timestamp) => beat(context, 'ingest_runs', id, at),
+
+    /** Settles runs whose process went silent for longer than `staleAfterMs` as `interrupted`. */
+    settleStale: (now: Timestamp, staleAfterMs: number) =>
+      settleStaleRuns(context, 'ingest_runs', now, staleAfterMs),
+
     /**
-     * Runs still marked `running` when a new one starts were cut short (killed, crashed, host lost):
-     * their rows would otherwise claim to be running forever. Should one of them in fact still be
-     * going, its own final update puts its status right.
+     * What a run wrote, read from its snapshots (one per film and run): the distinct films, and of
+     * those the ones no earlier run had snapshotted (new). Exact however often the run was resumed.
      */
-    async closeInterrupted(currentRunId: number, now: Timestamp): Promise<number> {
-      const result = await db
-        .updateTable('ingest_runs')
-        .set({
-          status: 'failed',
-          finished_at: now,
-          error: `interrupted before it finished; run ${currentRunId} collects what it missed`,
-        })
-        .where('status', '=', 'running')
-        .where('id', '<', currentRunId)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+    async filmCounts(id: number): Promise<{ films: number; newFilms: number; snapshots: number }> {
+      const ofRun = db.selectFrom('movie_snapshots as s').where('s.ingest_run_id', '=', id);
+      const all = await ofRun.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const fresh = await ofRun
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('movie_snapshots as e')
+                .select('e.tmdb_id')
+                .whereRef('e.tmdb_id', '=', 's.tmdb_id')
+                .where('e.ingest_run_id', '<', id),
+            ),
+          ),
+        )
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      const films = Number(all.n);
+      return { films, newFilms: Number(fresh.n), snapshots: films };
     },
 
     async find(id: number): Promise<IngestRun | undefined> {

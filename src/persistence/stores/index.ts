@@ -1,6 +1,8 @@
 import { checkConnection, type DatabaseHandle } from '../connection.js';
+import { type OutageOptions, retryThroughOutage } from '../outage.js';
 import { type CollectionRunsStore, createCollectionRunsStore } from './collection-runs.js';
 import type { StoreContext } from './context.js';
+import { createDatabaseFactsStore, type DatabaseFactsStore } from './database-facts.js';
 import { createFilmsStore, type FilmsStore } from './films.js';
 import { createTrainingRunsStore, type TrainingRunsStore } from './training-runs.js';
 
@@ -9,6 +11,7 @@ export interface AggregateStores {
   readonly films: FilmsStore;
   readonly collectionRuns: CollectionRunsStore;
   readonly trainingRuns: TrainingRunsStore;
+  readonly databaseFacts: DatabaseFactsStore;
 }
 
 export interface Stores extends AggregateStores {
@@ -17,6 +20,11 @@ export interface Stores extends AggregateStores {
    * several writes that succeed or fail together. The transaction commits when `work` resolves.
    */
   transaction<T>(work: (stores: AggregateStores) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` again while the database is unreachable (or a concurrent writer won), for at most
+   * `options.timeoutMs`; then throws DatabaseUnavailableError naming where the database is.
+   */
+  throughOutage<T>(work: () => Promise<T>, options: OutageOptions): Promise<T>;
   /** One round trip to the database; throws DatabaseUnavailableError naming where it is. */
   checkConnection(): Promise<void>;
 }
@@ -26,6 +34,7 @@ function storesOn(context: StoreContext): AggregateStores {
     films: createFilmsStore(context),
     collectionRuns: createCollectionRunsStore(context),
     trainingRuns: createTrainingRunsStore(context),
+    databaseFacts: createDatabaseFactsStore(context),
   };
 }
 
@@ -34,6 +43,7 @@ export function createStores(database: DatabaseHandle): Stores {
   return {
     ...storesOn({ db, capabilities }),
     transaction: (work) => db.transaction().execute((trx) => work(storesOn({ db: trx, capabilities }))),
+    throughOutage: (work, options) => retryThroughOutage(work, database.location, options),
     checkConnection: () => checkConnection(database),
   };
 }

@@ -9,7 +9,7 @@ import type {
   TrainRun,
   TrainRunUpdate,
 } from '../schema.js';
-import { chunk, countRows, insertRun, type StoreContext } from './context.js';
+import { beat, chunk, countRows, insertRun, type StoreContext, settleStaleRuns } from './context.js';
 
 /** The tables that hold one training run's results, each keyed by train_run_id. */
 export const trainingResultTables = [
@@ -154,6 +154,13 @@ export function createTrainingRunsStore(context: StoreContext) {
           : { ...rest, metrics: metrics === null ? null : JSON.stringify(metrics) };
       await db.updateTable('train_runs').set(update).where('id', '=', id).execute();
     },
+
+    /** "Still working": written every few seconds while the run works. */
+    heartbeat: (id: number, at: Timestamp) => beat(context, 'train_runs', id, at),
+
+    /** Settles runs whose process went silent for longer than `staleAfterMs` as `interrupted`. */
+    settleStale: (now: Timestamp, staleAfterMs: number) =>
+      settleStaleRuns(context, 'train_runs', now, staleAfterMs),
 
     /** Writes every result row of a run; large forests go one per statement (packet limits). */
     async writeResults(runId: number, rows: TrainingResultRows): Promise<void> {

@@ -108,6 +108,14 @@ export function renderStatus(status) {
     crossValidated('rating MAE', scores?.pre_release_rating?.cv_mae),
   ].filter(Boolean);
   setText('metric-pre-cv', pre.length ? `5-fold CV: ${pre.join(' · ')}` : (scores?.notes ?? []).join(' '));
+  // Figures from fewer than 30 held-out films are mostly noise: every model card says so.
+  const small = scores?.small_sample === true;
+  for (const badge of document.querySelectorAll('.small-sample')) {
+    badge.hidden = !small;
+    badge.title = small
+      ? `computed on ${scores.test_count} held-out films (fewer than 30): mostly noise`
+      : '';
+  }
 
   const empty = status.films === 0 || !status.model;
   document.getElementById('empty-state').hidden = !empty;
