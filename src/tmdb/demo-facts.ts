@@ -476,13 +476,7 @@ function filmWithFacts(
   const reach = Math.log1p(film.vote_count);
   const english = film.original_language === 'en';
   const countries = demoCountries(random, film.original_language, reach);
-  const big = random.chance(logistic(-3.8 + 0.55 * reach + (english ? 1.1 : -0.6)))
-    ? random.weighted(
-        BIG_COMPANIES.filter((company) => english || company.origin_country !== 'US').map(
-          (company) => [company, company.weight] as const,
-        ),
-      )
-    : undefined;
+  const big = demoBigCompany(random, reach, english, countries[0]?.iso_3166_1);
   const companies = demoCompanies(random, pool, countries[0]?.iso_3166_1 ?? 'US', reach, big);
   const keywords = demoKeywords(random, film, reach, franchise !== undefined && franchise.entry > 1);
 
@@ -536,6 +530,22 @@ function filmWithFacts(
     keywords: keywords.map(({ id, name }) => ({ id, name })),
     release_dates: demoReleaseDates(random, film, countries, big !== undefined),
   };
+}
+
+/** Widely seen films more often have a big studio: American ones for English films, else one of the home country. */
+function demoBigCompany(
+  random: Random,
+  reach: number,
+  english: boolean,
+  home: string | undefined,
+): BigCompany | undefined {
+  const studios = BIG_COMPANIES.filter((company) =>
+    english ? company.origin_country === 'US' : company.origin_country === home,
+  );
+  if (studios.length === 0 || !random.chance(logistic(-3.8 + 0.55 * reach + (english ? 1.1 : -0.3)))) {
+    return undefined;
+  }
+  return random.weighted(studios.map((company) => [company, company.weight] as const));
 }
 
 function demoCountries(
