@@ -1,4 +1,5 @@
 import { type CatalogFilm, HORROR_GENRE_ID, TMDB_MOVIE_GENRES } from './catalog.js';
+import { addDemoFacts, type DemoFilm } from './demo-facts.js';
 import { createRandom, type Random } from './random.js';
 
 export interface DemoCatalogOptions {
@@ -15,20 +16,21 @@ export interface DemoCatalogOptions {
  * A seeded synthetic horror catalogue shaped like TMDB's: a long tail of obscure films with a few
  * votes and a handful of hits; votes grow with age and for English-language films; popularity
  * follows votes but favours recent releases; October carries about twice a usual month's releases.
- * Same options, same films.
+ * Each film then gets the facts of TMDB's details (see addDemoFacts). Same options, same films.
  */
 export function generateDemoCatalog(options: DemoCatalogOptions = {}): CatalogFilm[] {
   const now = options.now ?? new Date();
   const fromYear = options.fromYear ?? 2010;
   const toYear = options.toYear ?? now.getUTCFullYear();
   const perYear = options.filmsPerYear ?? 400;
-  const random = createRandom(options.seed ?? 1978);
+  const seed = options.seed ?? 1978;
+  const random = createRandom(seed);
   const usedIds = new Set<number>();
-  const films: CatalogFilm[] = [];
+  const films: DemoFilm[] = [];
   for (let year = fromYear; year <= toYear; year += 1) {
     for (let n = 0; n < perYear; n += 1) films.push(demoFilm(random, year, now, usedIds));
   }
-  return films;
+  return addDemoFacts(films, { seed, now });
 }
 
 const MONTH_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
@@ -142,7 +144,7 @@ const PLACES = ['Blackwood', 'Salem', 'Ravenhill', 'Dunmore', 'Elm Hollow', 'Gre
 
 const DAY_MS = 86_400_000;
 
-function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>): CatalogFilm {
+function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>): DemoFilm {
   const month = random.chance(0.03) ? 1 : random.weighted(MONTH_WEIGHTS);
   const day = month === 1 && random.chance(0.1) ? 1 : random.int(1, daysIn(year, month));
   const released = Date.UTC(year, month - 1, day);
@@ -170,9 +172,6 @@ function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>)
     title,
     original_title: english || random.chance(0.3) ? title : `${title} (${language})`,
     overview: `${random.pick(['A family', 'A nurse', 'A grieving widower', 'A night-shift guard', 'A podcaster'])} ${random.pick(['moves into', 'goes missing near', 'is drawn back to', 'investigates'])} the ${title.toLowerCase().replace(/^the /, '')}, where ${random.pick(['something waits', 'the dead do not rest', 'an old ritual wakes', 'nobody sleeps'])}.`,
-    tagline: random.chance(0.5)
-      ? `${random.pick(['Some doors', 'Some nights', 'Some names'])} should stay closed.`
-      : '',
     original_language: language,
     release_date: isoDate(released),
     popularity: round(popularity, 3),
@@ -182,10 +181,7 @@ function demoFilm(random: Random, year: number, now: Date, usedIds: Set<number>)
     genres,
     poster_path: random.chance(known ? 0.98 : 0.75) ? `/${imagePath(random)}.jpg` : null,
     backdrop_path: random.chance(known ? 0.9 : 0.4) ? `/${imagePath(random)}.jpg` : null,
-    budget: voteCount > 300 && random.chance(0.6) ? random.int(1, 40) * 1_000_000 : 0,
-    revenue: voteCount > 500 && random.chance(0.6) ? Math.round(voteCount * random.int(800, 9000)) : 0,
     adult: false,
-    status: released <= now.getTime() ? 'Released' : 'Post Production',
   };
 }
 

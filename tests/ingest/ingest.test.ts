@@ -23,7 +23,7 @@ const options: IngestOptions = { ...YEARS, maxPagesPerYear: 20, minVotes: 10 };
 function withFacts(films: readonly CatalogFilm[]): CatalogFilm[] {
   return films.map((film, index) =>
     index % 3 !== 0
-      ? film
+      ? bare(film)
       : {
           ...film,
           budget: 2_000_000 + index,
@@ -45,6 +45,20 @@ function withFacts(films: readonly CatalogFilm[]): CatalogFilm[] {
           ],
         },
   );
+}
+
+/** A film without the facts of TMDB's details, as TMDB answers for one nobody filled in. */
+function bare(film: CatalogFilm): CatalogFilm {
+  const {
+    belongs_to_collection: _collection,
+    production_companies: _companies,
+    production_countries: _countries,
+    spoken_languages: _languages,
+    keywords: _keywords,
+    release_dates: _releaseDates,
+    ...rest
+  } = film;
+  return { ...rest, budget: 0, revenue: 0, tagline: '' };
 }
 
 const isPage = (target: string, year: number, page: number) => {
