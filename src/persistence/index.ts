@@ -6,4 +6,5 @@ export * from './stores/collection-runs.js';
 export { BATCH_SIZE } from './stores/context.js';
 export * from './stores/films.js';
 export * from './stores/index.js';
+export * from './stores/insights.js';
 export * from './stores/training-runs.js';

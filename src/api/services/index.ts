@@ -2,6 +2,7 @@ import type { JobRunner } from '../../jobs/types.js';
 import type { AdminGuard } from './admin-auth.js';
 import type { HealthService } from './health.js';
 import type { HintService } from './hints.js';
+import type { InsightsService } from './insights.js';
 import type { ModelResultsService } from './models.js';
 import type { MoviesService } from './movies.js';
 import type { RunsService } from './runs.js';
@@ -23,6 +24,7 @@ export interface ApiServices {
   models: ModelResultsService;
   runs: RunsService;
   hints: HintService;
+  insights: InsightsService;
   requireAdmin: AdminGuard;
   settings: ApiSettings;
 }

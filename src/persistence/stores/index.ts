@@ -2,6 +2,7 @@ import { checkConnection, type DatabaseHandle } from '../connection.js';
 import { type CollectionRunsStore, createCollectionRunsStore } from './collection-runs.js';
 import type { StoreContext } from './context.js';
 import { createFilmsStore, type FilmsStore } from './films.js';
+import { createInsightsStore, type InsightsStore } from './insights.js';
 import { createTrainingRunsStore, type TrainingRunsStore } from './training-runs.js';
 
 /** One store per aggregate, all on the same connection (or the same open transaction). */
@@ -9,6 +10,7 @@ export interface AggregateStores {
   readonly films: FilmsStore;
   readonly collectionRuns: CollectionRunsStore;
   readonly trainingRuns: TrainingRunsStore;
+  readonly insights: InsightsStore;
 }
 
 export interface Stores extends AggregateStores {
@@ -26,6 +28,7 @@ function storesOn(context: StoreContext): AggregateStores {
     films: createFilmsStore(context),
     collectionRuns: createCollectionRunsStore(context),
     trainingRuns: createTrainingRunsStore(context),
+    insights: createInsightsStore(context),
   };
 }
 

@@ -4,6 +4,8 @@ import type {
   ClassificationResultsTable,
   ClusterProfilesTable,
   Database,
+  OofPredictionsTable,
+  SimilarFilmsTable,
   Timestamp,
   TrainRun,
   TrainRunUpdate,
@@ -22,6 +24,9 @@ export const trainingResultTables = [
 ] as const;
 
 export type TrainingResultTable = (typeof trainingResultTables)[number];
+
+/** Per-film model outputs of a run that the explorer reads; pruned with the other results. */
+export const modelOutputTables = ['oof_predictions', 'similar_films'] as const;
 
 /** A result row as training produces it; the store adds the run id. */
 export type ResultRow<T extends TrainingResultTable> = Omit<Insertable<Database[T]>, 'train_run_id'>;
@@ -164,6 +169,32 @@ export function createTrainingRunsStore(context: StoreContext) {
       }
     },
 
+    /** Stores a run's out-of-fold predictions (rows carry their own run id, normally `runId`). */
+    async writeOutOfFoldPredictions(
+      runId: number,
+      rows: ReadonlyArray<Insertable<OofPredictionsTable>>,
+    ): Promise<void> {
+      for (const part of chunk(rows)) {
+        await db
+          .insertInto('oof_predictions')
+          .values(part.map((row) => ({ ...row, train_run_id: runId })))
+          .execute();
+      }
+    },
+
+    /** Stores each film's nearest neighbours for a run. */
+    async writeSimilarFilms(
+      runId: number,
+      rows: ReadonlyArray<Omit<Insertable<SimilarFilmsTable>, 'train_run_id'>>,
+    ): Promise<void> {
+      for (const part of chunk(rows)) {
+        await db
+          .insertInto('similar_films')
+          .values(part.map((row) => ({ ...row, train_run_id: runId })))
+          .execute();
+      }
+    },
+
     /**
      * Deletes the results of all but the newest `keep` successful runs (the current one counts);
      * older runs keep their train_runs row, so the metrics history stays.
@@ -178,7 +209,7 @@ export function createTrainingRunsStore(context: StoreContext) {
         .execute();
       if (kept.length < keep) return;
       const oldestKept = kept[kept.length - 1]!.id;
-      for (const table of trainingResultTables) {
+      for (const table of [...trainingResultTables, ...modelOutputTables]) {
         await db.deleteFrom(table).where('train_run_id', '<', oldestKept).execute();
       }
     },
