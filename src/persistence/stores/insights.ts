@@ -330,6 +330,18 @@ export function createInsightsStore(context: StoreContext) {
       return traits;
     },
 
+    /** Every film's keyword ids: what the neighbour search compares besides genres. */
+    async filmKeywordIds(): Promise<Map<number, number[]>> {
+      const rows = await db.selectFrom('movie_keywords').select(['tmdb_id', 'keyword_id']).execute();
+      const keywords = new Map<number, number[]>();
+      for (const row of rows) {
+        const list = keywords.get(row.tmdb_id);
+        if (list) list.push(row.keyword_id);
+        else keywords.set(row.tmdb_id, [row.keyword_id]);
+      }
+      return keywords;
+    },
+
     /** When the newest snapshot was taken; movers are measured back from it. */
     async newestSnapshotTime(): Promise<string | null> {
       const row = await db
