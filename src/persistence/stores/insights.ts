@@ -172,6 +172,8 @@ const sortColumns = {
   residual: 'pp.residual',
 } as const;
 
+const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual']);
+
 export type InsightsStore = ReturnType<typeof createInsightsStore>;
 
 /** The explorer's read side: film search, out-of-fold rankings, neighbours, movers and release months. */
@@ -207,33 +209,36 @@ export function createInsightsStore(context: StoreContext) {
       const matching = filtered(filmsFrom(db), filter);
       const counted = matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       const column = sortColumns[sort.by];
-      // Films without the sorted value go last in either order, the same in every dialect.
-      const missingLast = sql`case when ${sql.ref(column)} is null then 1 else 0 end`;
-      const page = withPredictions(matching, runId)
-        .select([
-          'm.tmdb_id',
-          'm.title',
-          'm.original_title',
-          'm.release_date',
-          'm.poster_path',
-          'm.genres',
-          'm.original_language',
-          'm.popularity',
-          'm.vote_count',
-          'm.vote_average',
-          'pp.predicted as predicted_popularity',
-          'pp.residual as residual_popularity',
-          'pr.predicted as predicted_rating',
-          'pr.residual as residual_rating',
-        ])
-        .orderBy(missingLast)
+      let page = withPredictions(matching, runId).select([
+        'm.tmdb_id',
+        'm.title',
+        'm.original_title',
+        'm.release_date',
+        'm.poster_path',
+        'm.genres',
+        'm.original_language',
+        'm.popularity',
+        'm.vote_count',
+        'm.vote_average',
+        'pp.predicted as predicted_popularity',
+        'pp.residual as residual_popularity',
+        'pr.predicted as predicted_rating',
+        'pr.residual as residual_rating',
+      ]);
+      // Films without the sorted value go last in either order, the same in every dialect; the
+      // columns that cannot be null skip this so that their index can serve the order.
+      if (nullableSorts.has(sort.by))
+        page = page.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`);
+      // Ties follow the same direction: an index on the sorted column (which ends in the primary
+      // key) then serves the whole order.
+      const rows = page
         .orderBy(column, sort.order)
-        .orderBy('m.tmdb_id', 'asc')
+        .orderBy('m.tmdb_id', sort.order)
         .limit(paging.limit)
         .offset(paging.offset)
         .execute();
-      const [count, rows] = await Promise.all([counted, page]);
-      return { total: Number(count.n), rows };
+      const [count, items] = await Promise.all([counted, rows]);
+      return { total: Number(count.n), rows: items };
     },
 
     /** A run's out-of-fold predictions of one model, largest residual first (`desc`) or smallest. */
