@@ -133,6 +133,14 @@ describeEachDialect('Film explorer and insights API', (database) => {
     });
   });
 
+  it('GET /api/predictions downloads as CSV too (the newest run has no linear predictions)', async () => {
+    const response = await test.app.inject({ method: 'GET', url: '/api/predictions?format=csv' });
+    expect(response.headers['content-disposition']).toBe('attachment; filename="predictions.csv"');
+    expect(response.body).toBe(
+      'tmdb_id,title,predicted_popularity,actual_popularity,predicted_vote_average,actual_vote_average,mae_popularity,mae_vote_average\r\n',
+    );
+  });
+
   describe('GET /api/movies/:id', () => {
     it("adds each model's out-of-fold prediction in words and the stored neighbours with reasons", async () => {
       const { status, body } = await getJson(test.app, '/api/movies/40');
