@@ -33,7 +33,9 @@ export function standardisedFeatures(films: readonly TrainingFilm[]): Float64Arr
   const d = HORROR_FEATURES.length;
   const n = films.length;
   const points = new Float64Array(n * d);
-  films.forEach((film, i) => points.set(horrorFeatureRow(film), i * d));
+  films.forEach((film, i) => {
+    points.set(horrorFeatureRow(film), i * d);
+  });
   for (let j = 0; j < d; j++) {
     let mean = 0;
     for (let i = 0; i < n; i++) mean += points[i * d + j]!;
