@@ -91,6 +91,14 @@ describeEachDialect('Film explorer and insights API', (database) => {
       const page = await getJson(test.app, '/api/movies?sort=votes&order=asc&limit=5&offset=5');
       expect(page.body).toMatchObject({ total: 40, limit: 5, offset: 5 });
       expect(idsOf(page.body)).toEqual([6, 7, 8, 9, 10]);
+      const filteredPage = await getJson(
+        test.app,
+        '/api/movies?genre=thriller&sort=votes&order=asc&limit=5&offset=5',
+      );
+      expect(filteredPage.body).toMatchObject({ total: 20, offset: 5 });
+      expect(idsOf(filteredPage.body)).toEqual([11, 13, 15, 17, 19]);
+      const beyond = await getJson(test.app, '/api/movies?genre=thriller&offset=100');
+      expect(beyond.body).toMatchObject({ total: 20, items: [] });
     });
 
     it('answers 400 naming the parameter for bad values', async () => {

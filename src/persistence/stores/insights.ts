@@ -172,6 +172,10 @@ const sortColumns = {
   residual: 'pp.residual',
 } as const;
 
+function isFiltering(filter: FilmFilter): boolean {
+  return Object.values(filter).some((value) => value !== undefined && value !== '');
+}
+
 const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual']);
 
 export type InsightsStore = ReturnType<typeof createInsightsStore>;
@@ -207,7 +211,8 @@ export function createInsightsStore(context: StoreContext) {
       runId: number | null,
     ): Promise<{ total: number; rows: FilmListRow[] }> {
       const matching = filtered(filmsFrom(db), filter);
-      const counted = matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const countMatching = async () =>
+        Number((await matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       const column = sortColumns[sort.by];
       let page = withPredictions(matching, runId).select([
         'm.tmdb_id',
@@ -231,14 +236,21 @@ export function createInsightsStore(context: StoreContext) {
         page = page.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`);
       // Ties follow the same direction: an index on the sorted column (which ends in the primary
       // key) then serves the whole order.
-      const rows = page
+      const ordered = page
         .orderBy(column, sort.order)
         .orderBy('m.tmdb_id', sort.order)
         .limit(paging.limit)
-        .offset(paging.offset)
-        .execute();
-      const [count, items] = await Promise.all([counted, rows]);
-      return { total: Number(count.n), rows: items };
+        .offset(paging.offset);
+      if (!isFiltering(filter)) {
+        // Unfiltered, the index serves the page without reading every film; counting is separate.
+        const [total, rows] = await Promise.all([countMatching(), ordered.execute()]);
+        return { total, rows };
+      }
+      // Filtered, every match is read anyway: the page counts them in the same pass.
+      const rows = await ordered.select(sql<number | string>`count(*) over ()`.as('total')).execute();
+      const first = rows[0];
+      const total = first ? Number(first.total) : paging.offset > 0 ? await countMatching() : 0;
+      return { total, rows: rows.map(({ total: _total, ...row }) => row) };
     },
 
     /** A run's out-of-fold predictions of one model, largest residual first (`desc`) or smallest. */
