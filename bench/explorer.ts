@@ -229,9 +229,15 @@ async function openFresh(
   dialect: DialectName,
 ): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
   if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'horrorcast-bench-explorer-'));
-    const handle = openDatabase(`sqlite:${join(dir, 'bench.db')}`);
-    return { handle, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    const dir = keep
+      ? join(tmpdir(), 'horrorcast-bench-explorer')
+      : mkdtempSync(join(tmpdir(), 'horrorcast-bench-explorer-'));
+    mkdirSync(dir, { recursive: true });
+    const handle = openDatabase(`sqlite:${join(dir, `bench-${films}x${snapshotsPerFilm}.db`)}`);
+    return {
+      handle,
+      cleanup: async () => (keep ? undefined : rmSync(dir, { recursive: true, force: true })),
+    };
   }
   const { createConnection } = await import('mysql2/promise');
   const server = new URL(mysqlUrl);

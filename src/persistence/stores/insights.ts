@@ -112,12 +112,19 @@ function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
-function contains(column: string, text: string) {
-  return sql<boolean>`lower(${sql.ref(column)}) like ${containsPattern(text)} escape '!'`;
+/** Case-insensitive substring match; lowers the column only where LIKE minds case. */
+function contains(column: string, text: string, likeIgnoresCase: boolean) {
+  const value = likeIgnoresCase ? sql.ref(column) : sql`lower(${sql.ref(column)})`;
+  return sql<boolean>`${value} like ${containsPattern(text)} escape '!'`;
 }
 
 /** A film is linked to a company or keyword given by id, or by part of its name. */
-function linkedTo(eb: FilmExpressions, link: 'company' | 'keyword', value: number | string) {
+function linkedTo(
+  eb: FilmExpressions,
+  link: 'company' | 'keyword',
+  value: number | string,
+  likeIgnoresCase: boolean,
+) {
   if (link === 'company') {
     const base = eb
       .selectFrom('movie_companies as mc')
@@ -126,7 +133,9 @@ function linkedTo(eb: FilmExpressions, link: 'company' | 'keyword', value: numbe
     return eb.exists(
       typeof value === 'number'
         ? base.where('mc.company_id', '=', value)
-        : base.innerJoin('companies as c', 'c.id', 'mc.company_id').where(contains('c.name', value)),
+        : base
+            .innerJoin('companies as c', 'c.id', 'mc.company_id')
+            .where(contains('c.name', value, likeIgnoresCase)),
     );
   }
   const base = eb
@@ -136,28 +145,35 @@ function linkedTo(eb: FilmExpressions, link: 'company' | 'keyword', value: numbe
   return eb.exists(
     typeof value === 'number'
       ? base.where('mk.keyword_id', '=', value)
-      : base.innerJoin('keywords as k', 'k.id', 'mk.keyword_id').where(contains('k.name', value)),
+      : base
+          .innerJoin('keywords as k', 'k.id', 'mk.keyword_id')
+          .where(contains('k.name', value, likeIgnoresCase)),
   );
 }
 
 /** Applies every given filter; release years compare as date text so the comparison can use an index. */
-function filtered(query: FilmQuery, filter: FilmFilter): FilmQuery {
+function filterFilms(query: FilmQuery, filter: FilmFilter, likeIgnoresCase: boolean): FilmQuery {
   let q = query;
   if (filter.q) {
     const text = filter.q;
-    q = q.where((eb) => eb.or([contains('m.title', text), contains('m.original_title', text)]));
+    q = q.where((eb) =>
+      eb.or([
+        contains('m.title', text, likeIgnoresCase),
+        contains('m.original_title', text, likeIgnoresCase),
+      ]),
+    );
   }
   if (filter.yearFrom !== undefined) q = q.where('m.release_date', '>=', `${filter.yearFrom}-01-01`);
   if (filter.yearTo !== undefined) q = q.where('m.release_date', '<', `${filter.yearTo + 1}-01-01`);
-  if (filter.genre) q = q.where(contains('m.genres', `"${filter.genre}"`));
+  if (filter.genre) q = q.where(contains('m.genres', `"${filter.genre}"`, likeIgnoresCase));
   if (filter.language) q = q.where('m.original_language', '=', filter.language);
   if (filter.company !== undefined) {
     const company = filter.company;
-    q = q.where((eb) => linkedTo(eb, 'company', company));
+    q = q.where((eb) => linkedTo(eb, 'company', company, likeIgnoresCase));
   }
   if (filter.keyword !== undefined) {
     const keyword = filter.keyword;
-    q = q.where((eb) => linkedTo(eb, 'keyword', keyword));
+    q = q.where((eb) => linkedTo(eb, 'keyword', keyword, likeIgnoresCase));
   }
   if (filter.minVotes !== undefined) q = q.where('m.vote_count', '>=', filter.minVotes);
   return q;
@@ -183,6 +199,8 @@ export type InsightsStore = ReturnType<typeof createInsightsStore>;
 /** The explorer's read side: film search, out-of-fold rankings, neighbours, movers and release months. */
 export function createInsightsStore(context: StoreContext) {
   const { db } = context;
+  const filtered = (query: FilmQuery, filter: FilmFilter) =>
+    filterFilms(query, filter, context.capabilities.likeIgnoresCase);
 
   /** Films left-joined with a run's popularity and rating out-of-fold predictions (null without a run). */
   function withPredictions(films: FilmQuery, runId: number | null) {
@@ -289,13 +307,15 @@ export function createInsightsStore(context: StoreContext) {
 
     /** Every model's out-of-fold prediction of one film in one run, by model name. */
     async predictionsOf(runId: number, tmdbId: number): Promise<FilmPredictionRow[]> {
-      return db
+      // Sorted here: an ORDER BY model_name would lead SQLite to the primary key, which starts
+      // with the run, and read every prediction of the run instead of the film's few.
+      const rows = await db
         .selectFrom('oof_predictions')
         .select(['model_name', 'actual', 'predicted', 'lower', 'upper', 'residual'])
-        .where('train_run_id', '=', runId)
         .where('tmdb_id', '=', tmdbId)
-        .orderBy('model_name', 'asc')
+        .where('train_run_id', '=', runId)
         .execute();
+      return rows.sort((a, b) => (a.model_name < b.model_name ? -1 : a.model_name > b.model_name ? 1 : 0));
     },
 
     /** A film's nearest neighbours as the run stored them, nearest first. */
