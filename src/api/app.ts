@@ -35,6 +35,7 @@ import { createInsightsService } from './services/insights.js';
 import { createModelResultsService } from './services/models.js';
 import { createMoviesService } from './services/movies.js';
 import { createRunsService } from './services/runs.js';
+import { createTitleIndex } from './services/title-index.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -82,7 +83,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     runs,
     models: createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs }),
     hints: createHintService(movies, runs),
-    insights: createInsightsService(stores.insights, stores.trainingRuns),
+    insights: createInsightsService(
+      stores.insights,
+      stores.trainingRuns,
+      createTitleIndex(stores.insights, stores.collectionRuns),
+    ),
     requireAdmin: createAdminGuard(deps.settings.adminToken),
     settings: deps.settings,
   };

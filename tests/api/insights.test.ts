@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from './app.js';
 import { BLUMHOUSE, PREDICTED_POPULARITY, SLASHER, seedInsights } from './insights-seed.js';
+import { seededFilm } from './seed.js';
 
 async function getJson(app: FastifyInstance, url: string) {
   const response = await app.inject({ method: 'GET', url });
@@ -147,6 +148,21 @@ describeEachDialect('Film explorer and insights API', (database) => {
     expect(response.body).toBe(
       'tmdb_id,title,predicted_popularity,actual_popularity,predicted_vote_average,actual_vote_average,mae_popularity,mae_vote_average\r\n',
     );
+  });
+
+  it('searches titles in the database too (any case, wildcards literal), as very common words do', async () => {
+    const search = (q: string) =>
+      database().stores.insights.searchFilms(
+        { q },
+        { by: 'votes', order: 'asc' },
+        { limit: 100, offset: 0 },
+        null,
+      );
+    const found = await search('FILM 1');
+    expect(found.total).toBe(11);
+    expect(found.rows.map((r) => r.tmdb_id)).toEqual([1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect((await search('<IMG')).rows.map((r) => r.tmdb_id)).toEqual([1]);
+    for (const wildcard of ['%', '_', 'Film_1']) expect((await search(wildcard)).total).toBe(0);
   });
 
   describe('GET /api/movies/:id', () => {
@@ -366,6 +382,17 @@ describeEachDialect('Film explorer and insights API', (database) => {
         expect.objectContaining({ run_id: newestRunId, metric: 'rf_regression_r2', worse: true }),
       ]);
     });
+  });
+
+  it('finds a film collected after the first search (the title index follows collections)', async () => {
+    expect((await getJson(test.app, '/api/movies?q=Late%20Arrival')).body.total).toBe(0);
+    const { stores } = database();
+    const day = '2026-01-05T00:00:00.000Z';
+    const runId = await stores.collectionRuns.start({ source: 'demo', startedAt: day });
+    await stores.films.upsert([{ ...seededFilm(41), title: 'The Late Arrival' }], day);
+    await stores.collectionRuns.update(runId, { status: 'succeeded', finished_at: day, new_films: 1 });
+    const { body } = await getJson(test.app, '/api/movies?q=late%20ARRIVAL');
+    expect(body).toMatchObject({ total: 1, items: [{ tmdb_id: 41, title: 'The Late Arrival' }] });
   });
 });
 

@@ -20,6 +20,7 @@ import type {
   RankedItem,
   RankedQuery,
 } from '../schemas/insights.js';
+import type { TitleIndex } from './title-index.js';
 
 export type InsightsService = ReturnType<typeof createInsightsService>;
 
@@ -202,7 +203,11 @@ function similarityReason(
 }
 
 /** The explorer's answers: film search, ranked residuals, movers, release months and model history. */
-export function createInsightsService(insights: InsightsStore, trainingRuns: TrainingRunsStore) {
+export function createInsightsService(
+  insights: InsightsStore,
+  trainingRuns: TrainingRunsStore,
+  titleIndex: TitleIndex,
+) {
   async function newestRunId(): Promise<number | null> {
     return (await trainingRuns.latestSucceeded())?.id ?? null;
   }
@@ -216,8 +221,15 @@ export function createInsightsService(insights: InsightsStore, trainingRuns: Tra
     async listMovies(query: MovieListQuery): Promise<{ total: number; items: MovieListItem[] }> {
       const runId = await newestRunId();
       const order = query.order ?? (query.sort === 'title' ? 'asc' : 'desc');
+      const filter = filterOf(query);
+      // A title found in memory becomes an id list; a very common word is left to the database.
+      const ids = filter.q ? await titleIndex.matching(filter.q) : null;
+      if (ids) {
+        filter.q = undefined;
+        filter.ids = ids;
+      }
       const { total, rows } = await insights.searchFilms(
-        filterOf(query),
+        filter,
         { by: query.sort, order },
         { limit: query.limit, offset: query.offset },
         runId,

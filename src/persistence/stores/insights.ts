@@ -25,6 +25,8 @@ export interface FilmFilter {
   /** A keyword id, or part of its name. */
   keyword?: number | string;
   minVotes?: number;
+  /** Only these films (e.g. the title matches an in-memory index found). */
+  ids?: readonly number[];
 }
 
 export interface Paging {
@@ -176,6 +178,8 @@ function filterFilms(query: FilmQuery, filter: FilmFilter, likeIgnoresCase: bool
     q = q.where((eb) => linkedTo(eb, 'keyword', keyword, likeIgnoresCase));
   }
   if (filter.minVotes !== undefined) q = q.where('m.vote_count', '>=', filter.minVotes);
+  if (filter.ids)
+    q = filter.ids.length ? q.where('m.tmdb_id', 'in', [...filter.ids]) : q.where(sql<boolean>`1 = 0`);
   return q;
 }
 
@@ -336,6 +340,11 @@ export function createInsightsStore(context: StoreContext) {
         .where('s.tmdb_id', '=', tmdbId)
         .orderBy('s.rank', 'asc')
         .execute();
+    },
+
+    /** Every film's title and original title, for an in-memory title search. */
+    async titles(): Promise<Array<{ tmdb_id: number; title: string; original_title: string | null }>> {
+      return db.selectFrom('movies').select(['tmdb_id', 'title', 'original_title']).execute();
     },
 
     /** Release date, runtime, genres and keyword names of each of these films. */
