@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildKdTree, nearestOfRow } from '../../src/ml/kd-tree.js';
 import type { TrainingFilm } from '../../src/training/pipeline.js';
+import { runTraining } from '../../src/training/run.js';
 import { findSimilarFilms, SIMILAR_FILMS } from '../../src/training/similar.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import { demoMovies } from './catalogue.js';
 
 function lcg(seed: number) {
   let state = seed;
@@ -97,3 +100,22 @@ describe('similar films', () => {
     expect(ofFirst.every((r) => r.similar_tmdb_id !== 14)).toBe(true);
   });
 });
+
+describeEachDialect(
+  'similar films in a training run',
+  (database) => {
+    it('a successful run stores ten neighbours for every film', async () => {
+      const { stores } = database();
+      const movies = demoMovies();
+      await stores.films.upsert(movies);
+      const { runId } = await runTraining({ stores, settings: { trees: 2 }, threads: 1 });
+      const film = movies[0]!.tmdb_id;
+      const neighbours = await stores.insights.similarTo(runId, film);
+      expect(neighbours).toHaveLength(SIMILAR_FILMS);
+      expect(neighbours.some((n) => n.tmdb_id === film)).toBe(false);
+      const distances = neighbours.map((n) => n.distance);
+      expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    });
+  },
+  { dialects: ['sqlite'] },
+);
