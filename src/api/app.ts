@@ -21,8 +21,10 @@ import apiHealthRoutes from './routes/api/health/index.js';
 import classificationRoutes from './routes/api/horror/classification/index.js';
 import clusteringRoutes from './routes/api/horror/clustering/index.js';
 import regressionRoutes from './routes/api/horror/regression/index.js';
+import insightsRoutes from './routes/api/insights/index.js';
 import jobsRoutes from './routes/api/jobs/index.js';
 import moviesRoutes from './routes/api/movies/index.js';
+import movieListRoutes from './routes/api/movies/list.js';
 import predictRoutes from './routes/api/predict/index.js';
 import predictionsRoutes from './routes/api/predictions/index.js';
 import runsRoutes from './routes/api/runs/index.js';
@@ -36,9 +38,11 @@ import { createGuidePage } from './services/guide.js';
 import { createHealthService } from './services/health.js';
 import { createHintService } from './services/hints.js';
 import type { ApiServices, ApiSettings } from './services/index.js';
+import { createInsightsService } from './services/insights.js';
 import { createModelResultsService } from './services/models.js';
 import { createMoviesService } from './services/movies.js';
 import { createRunsService } from './services/runs.js';
+import { createTitleIndex } from './services/title-index.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -97,6 +101,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     models,
     forecast: createForecastService(stores.films, models),
     hints: createHintService(movies, runs),
+    insights: createInsightsService(
+      stores.insights,
+      stores.trainingRuns,
+      createTitleIndex(stores.insights, stores.collectionRuns),
+    ),
     requireAdmin: createAdminGuard(adminTokens),
     settings: deps.settings,
     version,
@@ -110,7 +119,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(regressionRoutes, { prefix: '/api/horror/regression', services });
   await app.register(classificationRoutes, { prefix: '/api/horror/classification', services });
   await app.register(clusteringRoutes, { prefix: '/api/horror/clustering', services });
+  await app.register(movieListRoutes, { prefix: '/api/movies', services });
   await app.register(moviesRoutes, { prefix: '/api/movies', services });
+  await app.register(insightsRoutes, { prefix: '/api/insights', services });
   await app.register(runsRoutes, { prefix: '/api/runs', services });
   await app.register(jobsRoutes, { prefix: '/api/jobs', services });
   await app.register(statusRoutes, { prefix: '/api/status', services });

@@ -22,12 +22,17 @@ export interface DialectCapabilities {
   readonly upsert: 'on-conflict' | 'on-duplicate-key';
   /** Whether an insert can hand back the generated id (RETURNING); otherwise the driver's insert id. */
   readonly returning: boolean;
+  /**
+   * Whether LIKE already ignores case (SQLite for ASCII, MySQL under a case-insensitive
+   * collation); otherwise both sides are lowered, which costs a function call per row.
+   */
+  readonly likeIgnoresCase: boolean;
 }
 
 const capabilitiesOf: Record<DialectName, DialectCapabilities> = {
-  sqlite: { upsert: 'on-conflict', returning: true },
-  mysql: { upsert: 'on-duplicate-key', returning: false },
-  postgres: { upsert: 'on-conflict', returning: true },
+  sqlite: { upsert: 'on-conflict', returning: true, likeIgnoresCase: true },
+  mysql: { upsert: 'on-duplicate-key', returning: false, likeIgnoresCase: true },
+  postgres: { upsert: 'on-conflict', returning: true, likeIgnoresCase: false },
 };
 
 export interface DatabaseHandle {

@@ -11,4 +11,5 @@ export { BATCH_SIZE } from './stores/context.js';
 export * from './stores/database-facts.js';
 export * from './stores/films.js';
 export * from './stores/index.js';
+export * from './stores/insights.js';
 export * from './stores/training-runs.js';

@@ -16,7 +16,8 @@ export interface DemoCatalogOptions {
  * A seeded synthetic horror catalogue shaped like TMDB's: a long tail of obscure films with a few
  * votes and a handful of hits; votes grow with age and for English-language films; popularity
  * follows votes but favours recent releases; October carries about twice a usual month's releases.
- * Each film then gets the facts of TMDB's details (see addDemoFacts). Same options, same films.
+ * Each film then gets the facts of TMDB's details (see addDemoFacts) and its popularity the drift of
+ * the day. Same options, same films.
  */
 export function generateDemoCatalog(options: DemoCatalogOptions = {}): CatalogFilm[] {
   const now = options.now ?? new Date();
@@ -30,7 +31,24 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): CatalogFi
   for (let year = fromYear; year <= toYear; year += 1) {
     for (let n = 0; n < perYear; n += 1) films.push(demoFilm(random, year, now, usedIds));
   }
-  return addDemoFacts(films, { seed, now });
+  return addDemoFacts(films, { seed, now }).map((film) => drifted(film, now));
+}
+
+/**
+ * How much a demo film's popularity is scaled on a given day: a slow wave of its own period (20 to
+ * 60 days) and phase, taken from its id, between about 0.7× and 1.4×. It draws nothing from the
+ * seeded generator, so the other fields stay the same whatever the day; collections on different
+ * days see films rise and fall.
+ */
+export function demoPopularityDrift(filmId: number, at: Date): number {
+  const day = at.getTime() / DAY_MS;
+  const period = 20 + (filmId % 41);
+  const phase = ((Math.imul(filmId, 2_654_435_761) >>> 0) % 1000) / 1000;
+  return Math.exp(0.35 * Math.sin(2 * Math.PI * (day / period + phase)));
+}
+
+function drifted(film: CatalogFilm, now: Date): CatalogFilm {
+  return { ...film, popularity: round(film.popularity * demoPopularityDrift(film.id, now), 3) };
 }
 
 const MONTH_WEIGHTS: ReadonlyArray<readonly [number, number]> = [

@@ -24,6 +24,7 @@ import {
   type TrainingSeconds,
   type TrainingSettings,
 } from './pipeline.js';
+import { findSimilarFilms } from './similar.js';
 
 /** Results of this many successful runs are kept; older runs keep their train_runs row (metrics history). */
 export const KEPT_RUNS = 5;
@@ -142,6 +143,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
         }));
     const outcome = await compute(films, settings);
     if (outcome.status !== 'succeeded') throw new Error(`unexpected training outcome ${outcome.status}`);
+    const similarFilms = await findSimilarFilms(films, await stores.insights.filmKeywordIds());
     const writeStarted = performance.now();
     const predictionTime = new Date().toISOString();
     const metrics = withSampleSize(outcome.metrics, testCount(outcome));
@@ -152,6 +154,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
       () =>
         stores.transaction(async (trx) => {
           await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
+          await trx.trainingRuns.writeSimilarFilms(runId, similarFilms);
           await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end
           durationSeconds = elapsed();
           seconds = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedInteger, timestamp, tmdbIdParam } from './common.js';
+import { filmPrediction, similarFilm } from './insights.js';
 import { linearPrediction } from './predictions.js';
 
 export const movieParams = z.strictObject({ id: tmdbIdParam.describe('TMDB film id') });
@@ -78,6 +79,8 @@ export const movieResponse = z
     ),
     snapshots: z.array(snapshot).describe('popularity and votes at each collection, oldest first'),
     prediction: linearPrediction.nullable().describe('the newest linear prediction for this film'),
+    predictions: z.array(filmPrediction).describe("each model's out-of-fold prediction in the newest run"),
+    similar: z.array(similarFilm).describe('the ten nearest films in the newest run, nearest first'),
   })
   .meta({ id: 'FilmWithHistory' });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hint, timestamp } from './common.js';
+import { modelAlert } from './insights.js';
 import { modelScores } from './metrics.js';
 
 export const dataSource = z.enum(['demo', 'tmdb', 'import']);
@@ -51,6 +52,9 @@ export const statusResponse = z
       })
       .nullable()
       .describe('the newest successful training run, whose results the dashboard shows'),
+    model_alerts: z
+      .array(modelAlert.extend({ run_id: z.number().int() }))
+      .describe("the newest run's cross-validated scores outside the spread of the earlier runs"),
     hint,
   })
   .meta({ id: 'Status' });

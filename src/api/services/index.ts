@@ -3,6 +3,7 @@ import type { AdminGuard } from './admin-auth.js';
 import type { ForecastService } from './forecast.js';
 import type { HealthService } from './health.js';
 import type { HintService } from './hints.js';
+import type { InsightsService } from './insights.js';
 import type { ModelResultsService } from './models.js';
 import type { MoviesService } from './movies.js';
 import type { RunsService } from './runs.js';
@@ -27,6 +28,7 @@ export interface ApiServices {
   forecast: ForecastService;
   runs: RunsService;
   hints: HintService;
+  insights: InsightsService;
   requireAdmin: AdminGuard;
   settings: ApiSettings;
   /** Horrorcast's version, as package.json gives it. */

@@ -24,7 +24,7 @@ export function createMoviesService(films: FilmsStore) {
     async find(
       tmdbId: number,
       snapshotLimit: number,
-    ): Promise<Omit<MovieResponse, 'prediction'> | undefined> {
+    ): Promise<Omit<MovieResponse, 'prediction' | 'predictions' | 'similar'> | undefined> {
       const row = await films.find(tmdbId);
       if (!row) return undefined;
       const {

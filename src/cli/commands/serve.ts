@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { usesDemoData } from '../../config/index.js';
 import { resolveLogFormat } from '../../config/logger.js';
+import { backfillDemoHistory } from '../../ingest/index.js';
 import type { InProcessJobRunner } from '../../jobs/in-process.js';
 import { onShutdown } from '../../jobs/shutdown.js';
 import type { JobRunner } from '../../jobs/types.js';
@@ -72,6 +74,9 @@ async function bootstrap(wiring: Wiring, jobs: InProcessJobRunner): Promise<void
     const ingest = await jobs.enqueueIngest();
     const done = await settledWithProgress(wiring, jobs, ingest.id, 'first collection');
     if (done?.state !== 'completed') return;
+    // A fresh demo database starts with 60 days of history, so trends and movers are not empty.
+    if (films === 0 && usesDemoData(wiring.config))
+      await backfillDemoHistory(stores, { logger: wiring.logger });
     // The runner queues training itself after a successful collection: wait for that one too.
     const train = await jobs.enqueueTrain();
     await settledWithProgress(wiring, jobs, train.id, 'training');

@@ -5,6 +5,7 @@ import { importRuns } from './0002-import-runs.js';
 import { filmFacts } from './0003-film-facts.js';
 import { modelOutputs } from './0004-model-outputs.js';
 import { runLiveness } from './0005-run-liveness.js';
+import { explorerIndexes } from './0006-explorer-indexes.js';
 
 /** Ordered by name; a new migration is a new entry, never an edit of a shipped one. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0003-film-facts': filmFacts(dialect),
         '0004-model-outputs': modelOutputs(dialect),
         '0005-run-liveness': runLiveness(dialect),
+        '0006-explorer-indexes': explorerIndexes(dialect),
       };
     },
   };

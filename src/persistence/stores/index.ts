@@ -4,6 +4,7 @@ import { type CollectionRunsStore, createCollectionRunsStore } from './collectio
 import type { StoreContext } from './context.js';
 import { createDatabaseFactsStore, type DatabaseFactsStore } from './database-facts.js';
 import { createFilmsStore, type FilmsStore } from './films.js';
+import { createInsightsStore, type InsightsStore } from './insights.js';
 import { createTrainingRunsStore, type TrainingRunsStore } from './training-runs.js';
 
 /** One store per aggregate, all on the same connection (or the same open transaction). */
@@ -12,6 +13,7 @@ export interface AggregateStores {
   readonly collectionRuns: CollectionRunsStore;
   readonly trainingRuns: TrainingRunsStore;
   readonly databaseFacts: DatabaseFactsStore;
+  readonly insights: InsightsStore;
 }
 
 export interface Stores extends AggregateStores {
@@ -35,6 +37,7 @@ function storesOn(context: StoreContext): AggregateStores {
     collectionRuns: createCollectionRunsStore(context),
     trainingRuns: createTrainingRunsStore(context),
     databaseFacts: createDatabaseFactsStore(context),
+    insights: createInsightsStore(context),
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   ClusterProfilesTable,
   Database,
   OofPredictionsTable,
+  SimilarFilmsTable,
   Timestamp,
   TrainRun,
   TrainRunUpdate,
@@ -24,6 +25,9 @@ export const trainingResultTables = [
 ] as const;
 
 export type TrainingResultTable = (typeof trainingResultTables)[number];
+
+/** Each film's nearest films, computed by a run after its models; pruned with the results. */
+const NEIGHBOUR_TABLE = 'similar_films' as const;
 
 /** A result row as training produces it; the store adds the run id. */
 export type ResultRow<T extends TrainingResultTable> = Omit<Insertable<Database[T]>, 'train_run_id'>;
@@ -99,6 +103,19 @@ export type TrainingRunsStore = ReturnType<typeof createTrainingRunsStore>;
 export function createTrainingRunsStore(context: StoreContext) {
   const { db } = context;
 
+  /** Out-of-fold rows, which may name their run themselves (a seed) or not (training); `runId` wins. */
+  async function writeOutOfFold(
+    runId: number,
+    rows: ReadonlyArray<Omit<Insertable<OofPredictionsTable>, 'train_run_id'> & { train_run_id?: number }>,
+  ): Promise<void> {
+    for (const part of chunk(rows)) {
+      await db
+        .insertInto('oof_predictions')
+        .values(part.map((row) => ({ ...row, train_run_id: runId })))
+        .execute();
+    }
+  }
+
   async function insertRows<T extends TrainingResultTable>(
     table: T,
     runId: number,
@@ -165,14 +182,31 @@ export function createTrainingRunsStore(context: StoreContext) {
     /** Writes every result row of a run; large forests go one per statement (packet limits). */
     async writeResults(runId: number, rows: TrainingResultRows): Promise<void> {
       for (const table of trainingResultTables) {
-        if (table === 'model_artifacts') continue;
+        if (table === 'model_artifacts' || table === 'oof_predictions') continue;
         await insertRows(table, runId, rows[table] as ReadonlyArray<ResultRow<typeof table>>);
       }
+      await writeOutOfFold(runId, rows.oof_predictions);
       // One artifact per statement: a forest is hundreds of kilobytes, more than some packet limits allow twice.
       for (const artifact of rows.model_artifacts) {
         await db
           .insertInto('model_artifacts')
           .values({ ...artifact, train_run_id: runId })
+          .execute();
+      }
+    },
+
+    /** Stores each film's nearest neighbours for a run. */
+    /** A run's out-of-fold predictions alone, as a seeded database or a benchmark writes them. */
+    writeOutOfFoldPredictions: writeOutOfFold,
+
+    async writeSimilarFilms(
+      runId: number,
+      rows: ReadonlyArray<Omit<Insertable<SimilarFilmsTable>, 'train_run_id'>>,
+    ): Promise<void> {
+      for (const part of chunk(rows)) {
+        await db
+          .insertInto('similar_films')
+          .values(part.map((row) => ({ ...row, train_run_id: runId })))
           .execute();
       }
     },
@@ -191,7 +225,7 @@ export function createTrainingRunsStore(context: StoreContext) {
         .execute();
       if (kept.length < keep) return;
       const oldestKept = kept[kept.length - 1]!.id;
-      for (const table of trainingResultTables) {
+      for (const table of [...trainingResultTables, NEIGHBOUR_TABLE]) {
         await db.deleteFrom(table).where('train_run_id', '<', oldestKept).execute();
       }
     },

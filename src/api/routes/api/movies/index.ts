@@ -21,12 +21,13 @@ const moviesRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
     },
     async (request) => {
       const { id } = request.params;
-      const [found, prediction] = await Promise.all([
+      const [found, prediction, modelOutputs] = await Promise.all([
         services.movies.find(id, request.query.snapshots),
         services.models.predictionOf(id),
+        services.insights.filmModelOutputs(id),
       ]);
       if (!found) throw new HttpError(404, `No film with TMDB id ${id} has been collected.`);
-      return { ...found, prediction };
+      return { ...found, prediction, ...modelOutputs };
     },
   );
 };

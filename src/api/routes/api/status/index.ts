@@ -7,7 +7,7 @@ type Source = 'demo' | 'tmdb' | 'import';
 
 /** GET /api/status: the last collection and training, the model on show, and where the data came from. */
 const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services }) => {
-  const { movies, runs, models, hints, settings } = services;
+  const { movies, runs, models, hints, settings, insights } = services;
   app.get(
     '',
     {
@@ -19,12 +19,13 @@ const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
       },
     },
     async () => {
-      const [counts, ingest, train, model, shownSource] = await Promise.all([
+      const [counts, ingest, train, model, shownSource, modelAlerts] = await Promise.all([
         movies.counts(),
         runs.latestIngest(),
         runs.latestTrain(),
         models.latest(),
         runs.latestSucceededSource(),
+        insights.modelAlerts(),
       ]);
       const dataSource: Source = sources.has(shownSource as Source)
         ? (shownSource as Source)
@@ -69,6 +70,7 @@ const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { services
               scores: model.scores,
             }
           : null,
+        model_alerts: modelAlerts,
         hint: counts.films === 0 ? await hints.noFilms() : model ? null : await hints.noModel(),
       };
     },
