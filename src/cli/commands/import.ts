@@ -1,28 +1,13 @@
 import { CsvFormatError, type ImportSummary, importCsv } from '../../ingest/index.js';
 import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
+import { printJson } from '../json.js';
 
 export interface ImportCommandOptions {
   json?: boolean;
   minVotes?: number;
   keepUnvoted?: boolean;
   allowMixedSources?: boolean;
-}
-
-/** The summary as `--json` prints it. */
-function summaryJson(summary: ImportSummary) {
-  return {
-    run_id: summary.runId,
-    file: summary.file,
-    rows: summary.rows,
-    imported: summary.imported,
-    skipped: summary.skipped,
-    new_films: summary.newFilms,
-    updated_films: summary.updatedFilms,
-    snapshots: summary.snapshots,
-    rejected: summary.rejected,
-    seconds: summary.seconds,
-  };
 }
 
 function printSummary(file: string, summary: ImportSummary, minVotes: number): void {
@@ -51,7 +36,7 @@ export async function importAction(file: string, options: ImportCommandOptions):
       minVotes,
       allowMixedSources: options.allowMixedSources,
     });
-    if (options.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
+    if (options.json) printJson(summary);
     else printSummary(file, summary, minVotes);
     return summary.rejected.length > 0 ? 1 : 0;
   } catch (error) {

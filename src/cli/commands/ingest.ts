@@ -6,6 +6,7 @@ import { DatabaseUnavailableError, isStorageError } from '../../persistence/inde
 import { TmdbAuthError } from '../../tmdb/errors.js';
 import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
+import { printJson } from '../json.js';
 
 export interface IngestCliOptions {
   from?: number;
@@ -32,7 +33,8 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
         to: options.to,
         pages: options.pages,
       });
-      process.stdout.write(`${options.json ? JSON.stringify(queued) : describeEnqueued('ingest', queued)}\n`);
+      if (options.json) printJson(queued);
+      else process.stdout.write(`${describeEnqueued('ingest', queued)}\n`);
       return;
     } finally {
       await wiring.close();
@@ -58,7 +60,7 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
     );
     bar?.stop();
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      printJson(summary);
     } else {
       process.stdout.write(
         `${[
@@ -72,7 +74,7 @@ export async function ingestAction(options: IngestCliOptions): Promise<void> {
   } catch (error) {
     bar?.stop();
     if (!(error instanceof IngestRunFailedError)) throw error;
-    if (options.json) process.stdout.write(`${JSON.stringify(error.summary)}\n`);
+    if (options.json) printJson(error.summary);
     if (error.cause instanceof TmdbAuthError) throw new CommandError(error.message, 1);
     if (cancel.signal.aborted) throw new CommandError('collection cancelled', 130);
     // A lost database or a refusing disk is the environment's problem: exit code 2, like at start.

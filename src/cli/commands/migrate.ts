@@ -1,5 +1,6 @@
 import { migrateToLatest, schemaVersion } from '../../persistence/index.js';
 import { createWiring } from '../../wiring.js';
+import { printJson } from '../json.js';
 
 /** `horrorcast migrate`: the one command that opens the database without migrating it first. */
 export async function migrateAction(options: { json?: boolean }): Promise<void> {
@@ -9,7 +10,7 @@ export async function migrateAction(options: { json?: boolean }): Promise<void> 
     const applied = await migrateToLatest(database);
     const version = await schemaVersion(database);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ database: database.location, applied, version })}\n`);
+      printJson({ database: database.location, applied, version });
     } else {
       const what = applied.length ? `applied ${applied.join(', ')}` : 'already up to date';
       process.stdout.write(`${database.location}: ${what}; schema version ${version.current}\n`);

@@ -1,6 +1,7 @@
 import { loadCatalogFile } from '../../tmdb/catalog.js';
 import { generateDemoCatalog } from '../../tmdb/demo-catalog.js';
 import { startMockTmdb } from '../../tmdb/mock/index.js';
+import { printJson } from '../json.js';
 
 export interface MockCliOptions {
   port: number;
@@ -40,5 +41,5 @@ export async function mockTmdbAction(options: MockCliOptions): Promise<void> {
   });
   const { requests, maxPerSecond, byStatus, faults } = mock.stats;
   await mock.close();
-  process.stdout.write(`${JSON.stringify({ requests, maxPerSecond, byStatus, faults })}\n`);
+  printJson({ requests, maxPerSecond, byStatus, faults });
 }

@@ -3,6 +3,7 @@ import { redisLocation } from '../../jobs/redis-url.js';
 import type { JobKind, JobRunner, QueueDepth } from '../../jobs/types.js';
 import { type IngestRun, schemaVersion, type TrainRunRecord } from '../../persistence/index.js';
 import { createWiring, type Wiring } from '../../wiring.js';
+import { printJson } from '../json.js';
 
 type JobsStatus =
   | { shape: 'embedded'; detail: string }
@@ -139,7 +140,8 @@ export async function statusAction(options: { json?: boolean }): Promise<number>
   const wiring = createWiring({ migrate: false });
   try {
     const status = await collectStatus(wiring);
-    process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${render(status)}\n`);
+    if (options.json) printJson(status);
+    else process.stdout.write(`${render(status)}\n`);
     // Redis down in the scaled shape is an environment problem, as for `worker` and `scheduler`.
     return status.jobs.shape === 'scaled' && !status.jobs.redis.reachable ? 2 : 0;
   } finally {

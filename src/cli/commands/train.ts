@@ -2,6 +2,7 @@ import { describeEnqueued } from '../../jobs/enqueue.js';
 import { runLiveness } from '../../persistence/index.js';
 import { createWiring } from '../../wiring.js';
 import { CommandError } from '../errors.js';
+import { printJson } from '../json.js';
 
 /** `horrorcast train`: a training here, or (`--enqueue`) one handed to the workers. */
 export async function trainAction(options: { json?: boolean; enqueue?: boolean }): Promise<void> {
@@ -11,7 +12,8 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
   try {
     if (options.enqueue) {
       const queued = await (await wiring.jobQueue('train --enqueue')).enqueueTrain();
-      process.stdout.write(`${options.json ? JSON.stringify(queued) : describeEnqueued('train', queued)}\n`);
+      if (options.json) printJson(queued);
+      else process.stdout.write(`${describeEnqueued('train', queued)}\n`);
       return;
     }
     const summary = await runTraining({
@@ -21,7 +23,7 @@ export async function trainAction(options: { json?: boolean; enqueue?: boolean }
       outageTimeoutMs: wiring.config.OUTAGE_TIMEOUT_S * 1000,
     });
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      printJson(summary);
       return;
     }
     if (summary.status === 'insufficient_data' || !summary.metrics) {

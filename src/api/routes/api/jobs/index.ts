@@ -4,14 +4,15 @@ import { HttpError } from '../../../errors.js';
 import { errorResponse } from '../../../schemas/common.js';
 import { authHeaders, ingestJobBody, jobAccepted, jobParams, jobStatus } from '../../../schemas/jobs.js';
 import type { RouteOptions } from '../../../services/index.js';
+import { snakeCaseKeys } from '../../../snake-case.js';
 
 function view(job: JobStatus) {
   return {
     id: job.id,
     kind: job.kind,
     state: job.state,
-    progress: job.progress,
-    result: job.result,
+    progress: job.progress && (snakeCaseKeys(job.progress) as Record<string, unknown>),
+    result: snakeCaseKeys(job.result),
     error: job.error,
     created_at: job.createdAt,
     started_at: job.startedAt,
