@@ -23,6 +23,7 @@ const insightsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servic
     {
       schema: {
         tags: ['insights'],
+        operationId: 'listUnderOverRated',
         summary: 'Films ranked by how far they beat or miss their out-of-fold prediction',
         querystring: rankedQuery,
         response: { 200: rankedResponse, 400: errorResponse },
@@ -66,6 +67,7 @@ const insightsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servic
     {
       schema: {
         tags: ['insights'],
+        operationId: 'listMovers',
         summary: 'Films whose popularity rose or fell most over the last 7 or 30 days of snapshots',
         querystring: moversQuery,
         response: { 200: moversResponse, 400: errorResponse },
@@ -96,6 +98,7 @@ const insightsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servic
     {
       schema: {
         tags: ['insights'],
+        operationId: 'getReleaseMonths',
         summary: 'Film count, popularity and rating per release month; October against the rest',
         querystring: monthsQuery,
         response: { 200: monthsResponse, 400: errorResponse },
@@ -132,6 +135,7 @@ const insightsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servic
     {
       schema: {
         tags: ['insights'],
+        operationId: 'getModelHistory',
         summary: "Every successful run's cross-validated scores, flagged when outside the earlier spread",
         querystring: z.strictObject({ format: formatParam }),
         response: { 200: modelHistoryResponse, 400: errorResponse },

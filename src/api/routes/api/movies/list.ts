@@ -29,6 +29,7 @@ const movieListRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { servi
     {
       schema: {
         tags: ['films'],
+        operationId: 'searchFilms',
         summary: 'Search and filter films, with their latest figures and newest predictions',
         querystring: movieListQuery,
         response: { 200: movieListResponse, 400: errorResponse },

@@ -123,6 +123,7 @@ const predictRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { service
     {
       schema: {
         tags: ['models'],
+        operationId: 'suggestCompanies',
         summary: 'Production companies whose name starts with q, those with the most films first',
         querystring: companiesQuery,
         response: { 200: companiesResponse, 400: errorResponse },
