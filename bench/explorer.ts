@@ -179,7 +179,8 @@ interface Line {
 
 async function measure(handle: DatabaseHandle, movies: readonly MovieInput[]): Promise<Line[]> {
   const app = await buildApp({
-    database: handle,
+    stores: createStores(handle),
+    databaseKind: handle.dialect,
     logger: createLogger({ level: 'warn', secrets: [] }),
     jobs: noJobs,
     settings: {

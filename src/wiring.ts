@@ -281,7 +281,8 @@ export function createWiring(options: WiringOptions = {}): Wiring {
     const registry = await metrics('web');
     registry.watch({ ...(await databaseFigures()), queueDepths: () => jobs.queueDepths() });
     const app = await buildApp({
-      database: await database(),
+      stores: await stores(),
+      databaseKind: (await database()).dialect,
       logger,
       jobs,
       version: packageVersion(),

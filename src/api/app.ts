@@ -4,7 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Logger } from '../config/logger.js';
 import type { JobRunner } from '../jobs/types.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
-import { createStores, type DatabaseHandle } from '../persistence/index.js';
+import type { DialectName, Stores } from '../persistence/index.js';
 import { registerCompression } from './plugins/compression.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { defaultHttpSettings, type HttpSettings, httpServerOptions } from './plugins/http-server.js';
@@ -45,7 +45,10 @@ import { createRunsService } from './services/runs.js';
 import { createTitleIndex } from './services/title-index.js';
 
 export interface AppDependencies {
-  database: DatabaseHandle;
+  /** Every read and write goes through these; routes reach them only through services. */
+  stores: Stores;
+  /** sqlite, mysql or postgres, as /api/health reports it. */
+  databaseKind: DialectName;
   logger: Logger;
   jobs: JobRunner;
   settings: ApiSettings;
@@ -88,13 +91,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerMetrics(app, deps.metrics ?? createMetrics({ process: 'web', collectProcessMetrics: false }));
   await registerDashboardAssets(app, { webRoot: deps.webRoot });
 
-  const stores = createStores(deps.database);
+  const { stores } = deps;
   const movies = createMoviesService(stores.films);
   const runs = createRunsService(stores.collectionRuns, stores.trainingRuns, deps.settings.runStaleAfterMs);
   const adminTokens = createAdminTokens(deps.settings.adminToken);
   const models = createModelResultsService(stores.trainingRuns, { freshnessMs: deps.modelFreshnessMs });
   const services: ApiServices = {
-    health: createHealthService({ stores, databaseKind: deps.database.dialect }),
+    health: createHealthService({ stores, databaseKind: deps.databaseKind }),
     jobs: deps.jobs,
     movies,
     runs,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { integerBetween } from './integer.js';
 
 /**
  * Every setting Horrorcast reads. Each entry is documented in `env.sample`; a bad value stops the
@@ -12,13 +13,8 @@ const currentYear = new Date().getUTCFullYear();
 const emptyAsUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-const integer = (min: number, max: number, fallback: number) => {
-  const error = `expected an integer between ${min} and ${max}`;
-  return z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback),
-  );
-};
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyAsUndefined, integerBetween(min, max, { coerce: true }).default(fallback));
 
 const cronExpression = z.string().refine(
   (expression) => {

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { HttpSettings } from '../../src/api/plugins/http-server.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { JobRunner } from '../../src/jobs/types.js';
-import type { DatabaseHandle } from '../../src/persistence/index.js';
+import { createStores, type DatabaseHandle } from '../../src/persistence/index.js';
 import { createRecordingJobRunner } from './fake-jobs.js';
 
 export interface TestApp {
@@ -29,7 +29,8 @@ export async function buildTestApp(
   const logger = createLogger({ level: 'debug', secrets: [options.adminToken] }, sink);
   const jobs = createRecordingJobRunner();
   const app = await buildApp({
-    database,
+    stores: createStores(database),
+    databaseKind: database.dialect,
     logger,
     jobs: options.jobs ?? jobs,
     settings: {

@@ -53,7 +53,8 @@ describeWithRedis('/admin/queues in the scaled shape', (redis) => {
   async function build(token: string | undefined, trustProxy = false): Promise<FastifyInstance> {
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     const built = await buildApp({
-      database: database.handle,
+      stores: database.stores,
+      databaseKind: database.dialect,
       logger: createLogger({ level: 'silent' }, sink),
       jobs: runner,
       boardQueues: runner.queues,

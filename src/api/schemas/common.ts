@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integerBetween } from '../../config/integer.js';
 
 /**
  * Pieces every resource schema shares. Schemas do three jobs at once: they validate input, give the
@@ -7,12 +8,7 @@ import { z } from 'zod';
 
 /** An integer query parameter whose error message says the accepted range. */
 export function boundedInteger(options: { min: number; max: number; default: number; description: string }) {
-  const expectation = { error: `expected an integer between ${options.min} and ${options.max}` };
-  return z.coerce
-    .number(expectation)
-    .int(expectation)
-    .min(options.min, expectation)
-    .max(options.max, expectation)
+  return integerBetween(options.min, options.max, { coerce: true })
     .default(options.default)
     .describe(`${options.description} (${options.min}–${options.max}, default ${options.default})`);
 }

@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { integerBetween } from '../../config/integer.js';
 import { TMDB_MOVIE_GENRES } from '../../tmdb/catalog.js';
 import { runRef } from './common.js';
 
 const genreNames = TMDB_MOVIE_GENRES.map((genre) => genre.name);
-
-function boundedInt(min: number, max: number) {
-  const expectation = { error: `expected an integer between ${min} and ${max}` };
-  return z.number(expectation).int(expectation).min(min, expectation).max(max, expectation);
-}
 
 /** The same years whichever way the date is given. */
 const FIRST_YEAR = 1874;
@@ -15,8 +11,8 @@ const LAST_YEAR = 2100;
 
 export const predictBody = z
   .strictObject({
-    runtime: boundedInt(1, 600).describe('running time in minutes (1–600)'),
-    vote_count: boundedInt(0, 10_000_000)
+    runtime: integerBetween(1, 600).describe('running time in minutes (1–600)'),
+    vote_count: integerBetween(0, 10_000_000)
       .optional()
       .describe(
         'TMDB votes the film is imagined to have; only the baseline models read it (without it they get the training median)',
@@ -32,10 +28,10 @@ export const predictBody = z
       )
       .optional()
       .describe('YYYY-MM-DD; or give release_year and release_month instead'),
-    release_year: boundedInt(FIRST_YEAR, LAST_YEAR)
+    release_year: integerBetween(FIRST_YEAR, LAST_YEAR)
       .optional()
       .describe('with release_month, instead of release_date'),
-    release_month: boundedInt(1, 12).optional().describe('1–12, with release_year'),
+    release_month: integerBetween(1, 12).optional().describe('1–12, with release_year'),
     genres: z
       .array(z.enum(genreNames, { error: `expected a TMDB genre name: ${genreNames.join(', ')}` }), {
         error: 'expected an array of TMDB genre names',
@@ -48,11 +44,13 @@ export const predictBody = z
       .string({ error: 'expected an ISO 639-1 code such as "en"' })
       .regex(/^[a-z]{2}$/, { error: 'expected an ISO 639-1 code such as "en"' })
       .describe('ISO 639-1 code, e.g. "en", "ja"'),
-    budget: boundedInt(1, 10_000_000_000).optional().describe('production budget in US dollars, when known'),
+    budget: integerBetween(1, 10_000_000_000)
+      .optional()
+      .describe('production budget in US dollars, when known'),
     companies: z
       .array(
         z.union([
-          boundedInt(1, 2_147_483_647),
+          integerBetween(1, 2_147_483_647),
           z.string().trim().min(1, { error: 'expected a company name' }).max(200),
         ]),
         { error: 'expected an array of production company ids or names' },
