@@ -1,5 +1,5 @@
 import type { Envelope } from '../ml/artifact.js';
-import type { ModelArtifact } from './pipeline.js';
+import type { ModelArtifact } from './types.js';
 
 export const PIPELINE_FORMAT = 'horrorcast-pipeline';
 export const PIPELINE_FORMAT_VERSION = 1;

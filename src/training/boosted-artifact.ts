@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BoostingModel } from '../ml/boosting.js';
 import type { Matrix } from '../ml/matrix.js';
-import type { ModelArtifact } from './pipeline.js';
 import type { PreReleaseVocabulary } from './pre-release.js';
+import type { ModelArtifact } from './types.js';
 
 export const BOOSTED_FORMAT = 'horrorcast-boosted';
 export const BOOSTED_FORMAT_VERSION = 1;

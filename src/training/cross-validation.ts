@@ -11,7 +11,7 @@ import { accuracy, type MeanStd, meanAbsoluteError, meanStd, r2Score, rocAucScor
 import { kFold, stratifiedKFold, type TrainTestIndices } from '../ml/split.js';
 import { type ForestContext, scaledParts, seededRandom, type TrainingData } from './data.js';
 import { predictedClasses } from './models/classification.js';
-import type { CrossValidatedMetric, TrainingSettings } from './pipeline.js';
+import type { CrossValidatedMetric, TrainingSettings } from './types.js';
 
 type Scores = Record<CrossValidatedMetric, number[]>;
 

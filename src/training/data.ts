@@ -10,7 +10,7 @@ import {
   LINEAR_FEATURES,
   linearFeatureRow,
 } from './features.js';
-import type { RegressionScores, TrainingFilm, TrainingSettings } from './pipeline.js';
+import type { RegressionScores, TrainingFilm, TrainingSettings } from './types.js';
 
 /** The films as the models see them: feature matrices and targets, built once per run. */
 export interface TrainingData {

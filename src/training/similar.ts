@@ -1,6 +1,6 @@
 import { buildKdTree, nearestOfRow } from '../ml/kd-tree.js';
 import { HORROR_FEATURES, horrorFeatureRow } from './features.js';
-import type { TrainingFilm } from './pipeline.js';
+import type { TrainingFilm } from './types.js';
 
 /** How many neighbours each film keeps. */
 export const SIMILAR_FILMS = 10;

@@ -14,7 +14,7 @@ import { type MeanStd, meanAbsoluteError, meanStd, r2Score } from '../../ml/metr
 import { createRandom, permutation, type Random } from '../../ml/random.js';
 import type { TrainTestIndices } from '../../ml/split.js';
 import { type BoostedArtifactFields, boostedArtifact } from '../boosted-artifact.js';
-import type { ModelArtifact } from '../pipeline.js';
+import type { ModelArtifact } from '../types.js';
 
 /** The gradient-boosted models a run trains beside the baseline models, by their stable names. */
 export const BOOSTED_MODELS = [

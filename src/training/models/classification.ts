@@ -10,7 +10,7 @@ import { stratifiedTrainTestSplit } from '../../ml/split.js';
 import { pipelineArtifact } from '../artifacts.js';
 import { type ForestContext, scaledParts, seededRandom, type TrainingData } from '../data.js';
 import { HORROR_FEATURES } from '../features.js';
-import type { ModelArtifact, TrainingMetrics, TrainingSettings } from '../pipeline.js';
+import type { ModelArtifact, TrainingMetrics, TrainingSettings } from '../types.js';
 
 export interface ForestClassificationResult {
   readonly metrics: TrainingMetrics['rf_classification'];

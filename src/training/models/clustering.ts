@@ -12,7 +12,7 @@ import type {
   TrainingFilm,
   TrainingMetrics,
   TrainingSettings,
-} from '../pipeline.js';
+} from '../types.js';
 
 export interface ClusteringResult {
   readonly metrics: TrainingMetrics['clustering'];

@@ -13,7 +13,7 @@ import {
   type TrainingData,
 } from '../data.js';
 import { HORROR_FEATURES } from '../features.js';
-import type { ModelArtifact, RegressionScores, TrainingSettings } from '../pipeline.js';
+import type { ModelArtifact, RegressionScores, TrainingSettings } from '../types.js';
 
 const LINEAR_TARGETS = ['popularity', 'vote_average'] as const;
 type LinearTarget = (typeof LINEAR_TARGETS)[number];

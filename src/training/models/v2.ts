@@ -3,13 +3,13 @@ import { kFold } from '../../ml/split.js';
 import { columnStatistics } from '../boosted-artifact.js';
 import { median, seededRandom, type TrainingData } from '../data.js';
 import { HORROR_FEATURES } from '../features.js';
-import type { TrainingFilm, TrainingSettings } from '../pipeline.js';
 import {
   fitPreReleaseVocabulary,
   type PreReleaseVocabulary,
   preReleaseFeatureNames,
   preReleaseMatrix,
 } from '../pre-release.js';
+import type { TrainingFilm, TrainingSettings } from '../types.js';
 import { BOOSTED_SPECS, type BoostedModelName, type BoostedResult, fitBoostedModel } from './boosted.js';
 
 export interface BoostedModelsResult {
