@@ -431,7 +431,7 @@ function assignFranchises(random: Random, films: readonly DemoFilm[]): Map<numbe
     pool.push(film);
     pools.set(key, pool);
   }
-  const lastYear = Math.max(...films.map(yearOf));
+  const lastYear = films.reduce((latest, film) => Math.max(latest, yearOf(film)), Number.NEGATIVE_INFINITY);
   const usedCollectionIds = new Set<number>();
   for (const starter of films) {
     if (entries.has(starter.id) || yearOf(starter) >= lastYear) continue;
