@@ -13,7 +13,8 @@ export interface Contribution {
 /** How many contributions an answer lists. */
 export const TOP_CONTRIBUTIONS = 5;
 
-const MONTHS = [
+/** Month names in English, January first: what the dashboard and the explanations print. */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',
@@ -67,7 +68,7 @@ export function featureLabel(
     case 'release_year':
       return `Released in ${Math.round(value)}`;
     case 'release_month':
-      return `${MONTHS[Math.min(Math.max(Math.round(value), 1), 12) - 1]} release`;
+      return `${MONTH_NAMES[Math.min(Math.max(Math.round(value), 1), 12) - 1]} release`;
     case 'release_decade':
       return `Released in the ${Math.round(value)}s`;
     case 'is_october':

@@ -8,6 +8,7 @@ import {
   type TrainingRunsStore,
   type TrainRunRecord,
 } from '../../persistence/index.js';
+import { MONTH_NAMES } from '../../training/explain.js';
 import type {
   HistoryRun,
   ModelAlert,
@@ -23,21 +24,6 @@ import type {
 import type { TitleIndex } from './title-index.js';
 
 export type InsightsService = ReturnType<typeof createInsightsService>;
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** A run is flagged when a CV mean leaves previous mean ± this many standard deviations. */
 const ALERT_DEVIATIONS = 2;
