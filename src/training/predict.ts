@@ -272,7 +272,7 @@ export interface PreReleaseAnswer {
   readonly row: number[];
   readonly notes: string[];
   /** The baseline models, with the vote count given or the training median. */
-  readonly seed: WhatIfPrediction;
+  readonly baseline: WhatIfPrediction;
   readonly voteCount: number;
 }
 
@@ -296,16 +296,16 @@ export function forecastPreRelease(
       `The classifier and the clusters read votes: they were given ${voteCount}, the median of the films trained on.`,
     );
   }
-  const seed = predictWhatIf(models, { ...question.film, voteCount });
+  const baseline = predictWhatIf(models, { ...question.film, voteCount });
   return {
     runId: models.runId,
     popularity: explainWithModel(popularityModel, row),
     rating: explainWithModel(ratingModel, boostedFeatureRow(ratingModel, question.film)),
-    highRatingProbability: seed.highRatingProbability,
-    cluster: seed.cluster,
+    highRatingProbability: baseline.highRatingProbability,
+    cluster: baseline.cluster,
     row,
     notes,
-    seed,
+    baseline,
     voteCount,
   };
 }

@@ -36,7 +36,7 @@ type Forecast = NonNullable<NonNullable<Awaited<ReturnType<ForecastService['fore
 const rounded = (value: number) => Math.round(value * 1000) / 1000;
 
 function answerOf(run: PredictResponse['run'], answer: Forecast): PredictResponse {
-  const { film, seed } = answer;
+  const { film, baseline } = answer;
   const contributions = (list: Forecast['popularity']['contributions']) =>
     list.map((entry) => ({ feature: entry.feature, label: entry.label, value: rounded(entry.value) }));
   return {
@@ -73,10 +73,10 @@ function answerOf(run: PredictResponse['run'], answer: Forecast): PredictRespons
     })),
     notes: answer.notes,
     baseline_models: {
-      random_forest: { popularity: seed.popularity },
-      linear: { popularity: seed.linearPopularity, vote_average: seed.linearVoteAverage },
-      high_rating: { probability: seed.highRatingProbability, threshold: seed.highRatingThreshold },
-      clustering: { cluster: seed.cluster, pc1: seed.pc1, pc2: seed.pc2 },
+      random_forest: { popularity: baseline.popularity },
+      linear: { popularity: baseline.linearPopularity, vote_average: baseline.linearVoteAverage },
+      high_rating: { probability: baseline.highRatingProbability, threshold: baseline.highRatingThreshold },
+      clustering: { cluster: baseline.cluster, pc1: baseline.pc1, pc2: baseline.pc2 },
     },
   };
 }
