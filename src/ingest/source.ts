@@ -23,7 +23,7 @@ export interface TmdbSource {
 
 /**
  * TMDB when TMDB_API_KEY is set; otherwise the embedded shape's demo: a mock TMDB on a free
- * local port, serving the seeded demo catalogue, with a key made up for this process.
+ * local port, serving a seeded demo catalogue, with a key made up for this process.
  */
 export async function openTmdbSource(config: Config, logger: Logger): Promise<TmdbSource> {
   if (!usesDemoData(config)) {

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Page, Route } from 'playwright-core';
+import { MONTH_NAMES } from '../../src/training/explain.js';
 
 /**
  * Stand-ins for the explorer and insight endpoints for as long as the application does not serve
@@ -27,20 +28,7 @@ export interface FakeLog {
   served: Set<string>;
 }
 
-const months = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const months = MONTH_NAMES;
 
 function yearOf(film: FakeFilm): number | null {
   return film.release_date ? Number(film.release_date.slice(0, 4)) : null;
