@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
-import { parseGenres } from '../../src/persistence/index.js';
+import type { Movie } from '../../src/persistence/index.js';
 import { createWiring } from '../../src/wiring.js';
 import { setPredictedPopularity } from '../helpers/database-state.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
-import { type FakeFilm, type FakeLog, installInsightsFake } from './fake-insights.js';
 
 const xssTitle = '<img src=x onerror=alert(1)>';
 const xssFilmId = 987_654_321;
@@ -74,58 +73,25 @@ function watch(page: Page) {
   return problems;
 }
 
-/** The collected films, as the stand-in for endpoints the application does not serve yet reads them. */
-async function filmsOf(database: TestDatabase): Promise<FakeFilm[]> {
-  const rows = await database.stores.films.all();
-  return rows.map((row) => ({
-    tmdb_id: row.tmdb_id,
-    title: row.title,
-    original_title: row.original_title,
-    release_date: row.release_date,
-    poster_path: row.poster_path,
-    original_language: row.original_language,
-    genres: parseGenres(row.genres),
-    popularity: row.popularity,
-    vote_count: row.vote_count,
-    vote_average: row.vote_average,
-  }));
-}
-
 describeBrowser('dashboard in a browser', () => {
   let browser: Browser;
   let database: TestDatabase;
   let server: RunningServer;
-  let films: FakeFilm[];
+  let films: Movie[];
 
-  const fakeLogs = new WeakMap<Page, FakeLog>();
-
-  /**
-   * A new page whose requests for endpoints the application lacks go to the stand-in, and whose
-   * posters come from a one-pixel image instead of TMDB (there is no outside network here).
-   */
-  async function openPage(options: Parameters<Browser['newPage']>[0] = {}, withFilms = films) {
+  /** A new page whose posters come from a one-pixel image instead of TMDB (there is no outside network here). */
+  async function openPage(options: Parameters<Browser['newPage']>[0] = {}) {
     const page = await browser.newPage(options);
-    fakeLogs.set(page, await installInsightsFake(page, withFilms));
     await page.route('https://image.tmdb.org/**', (route) =>
       route.fulfill({ status: 200, contentType: 'image/png', body: onePixelPng }),
     );
     return page;
   }
 
-  /**
-   * A CSV link's file: downloaded by a click when the application serves it, fetched by the page
-   * when the stand-in does (Chromium cancels a download whose answer the test supplies).
-   */
-  async function downloadCsv(page: Page, link: Locator, href: string): Promise<string[][]> {
-    const path = new URL(href, server.url).pathname;
-    let text: string;
-    if (fakeLogs.get(page)?.served.has(path)) {
-      text = await page.evaluate((url) => fetch(url).then((response) => response.text()), href);
-    } else {
-      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-      text = readFileSync(await download.path(), 'utf8');
-    }
-    return parse(text, { bom: true }) as string[][];
+  /** A CSV link's file, downloaded by a click, parsed into records. */
+  async function downloadCsv(link: Locator): Promise<string[][]> {
+    const [download] = await Promise.all([link.page().waitForEvent('download'), link.click()]);
+    return parse(readFileSync(await download.path(), 'utf8'), { bom: true }) as string[][];
   }
 
   beforeAll(async () => {
@@ -153,7 +119,7 @@ describeBrowser('dashboard in a browser', () => {
     const [highest] = await database.stores.trainingRuns.topLinearPredictions(run.id, 1);
     if (!highest) throw new Error('expected linear predictions');
     await setPredictedPopularity(database.handle, run.id, xssFilmId, highest.predicted_popularity + 1);
-    films = await filmsOf(database);
+    films = await database.stores.films.all();
     browser = await launchChromium();
   });
 
@@ -655,7 +621,7 @@ describeBrowser('dashboard in a browser', () => {
       const href = (await link.getAttribute('href')) ?? '';
       expect(href, selector).toContain('format=csv');
       expect(await link.getAttribute('download'), selector).toMatch(/\.csv$/);
-      const records = await downloadCsv(page, link, href);
+      const records = await downloadCsv(link);
       // A header row, and a row per film when the list on screen has any.
       const shown = await page.locator(`${selector.replace(' .csv-link', '')} :is(tbody tr, li)`).count();
       expect(records.length, selector).toBeGreaterThan(shown > 0 ? 1 : 0);
@@ -698,7 +664,7 @@ describeBrowser('dashboard in a browser', () => {
   it('says what to run when the database is empty', async () => {
     const empty = await createTestDatabase('sqlite');
     const idle = await startEmbedded(empty, false);
-    const page = await openPage({}, []);
+    const page = await openPage();
     const problems = watch(page);
     try {
       await page.goto(`${idle.url}/`);
