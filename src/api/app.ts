@@ -42,7 +42,7 @@ import { createInsightsService } from './services/insights.js';
 import { createModelResultsService } from './services/models.js';
 import { createMoviesService } from './services/movies.js';
 import { createRunsService } from './services/runs.js';
-import { createTitleIndex } from './services/title-index.js';
+import { createSearchIndex } from './services/search-index.js';
 
 export interface AppDependencies {
   /** Every read and write goes through these; routes reach them only through services. */
@@ -107,7 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     insights: createInsightsService(
       stores.insights,
       stores.trainingRuns,
-      createTitleIndex(stores.insights, stores.collectionRuns),
+      createSearchIndex(stores.insights, stores.collectionRuns),
     ),
     requireAdmin: createAdminGuard(adminTokens),
     settings: deps.settings,

@@ -1,10 +1,14 @@
 import {
   type FilmFilter,
+  type FilmListRow,
+  type FilmSort,
   type InsightsStore,
   type MonthFigureRow,
+  type Paging,
   POPULARITY_MODEL,
   parseGenres,
   RATING_MODEL,
+  type SortOrder,
   type TrainingRunsStore,
   type TrainRunRecord,
 } from '../../persistence/index.js';
@@ -21,7 +25,7 @@ import type {
   RankedItem,
   RankedQuery,
 } from '../schemas/insights.js';
-import type { TitleIndex } from './title-index.js';
+import type { SearchIndex } from './search-index.js';
 
 export type InsightsService = ReturnType<typeof createInsightsService>;
 
@@ -192,10 +196,53 @@ function similarityReason(
 export function createInsightsService(
   insights: InsightsStore,
   trainingRuns: TrainingRunsStore,
-  titleIndex: TitleIndex,
+  searchIndex: SearchIndex,
 ) {
   async function newestRunId(): Promise<number | null> {
     return (await trainingRuns.latestSucceeded())?.id ?? null;
+  }
+
+  /** The films linked to the filter's company and keyword (both when both are given), if it names any. */
+  async function linkedFilms(filter: FilmFilter): Promise<number[] | undefined> {
+    const [company, keyword] = await Promise.all([
+      filter.company === undefined ? undefined : insights.linkedFilmIds('company', filter.company),
+      filter.keyword === undefined ? undefined : insights.linkedFilmIds('keyword', filter.keyword),
+    ]);
+    if (company === undefined || keyword === undefined) return company ?? keyword;
+    const both = new Set(keyword);
+    return company.filter((id) => both.has(id));
+  }
+
+  /**
+   * Memory finds the matching films and, in every order but the title's, the page itself; the
+   * database then reads only that page's films.
+   */
+  async function searchThroughIndex(
+    filter: FilmFilter,
+    sort: { by: FilmSort; order: SortOrder },
+    paging: Paging,
+    runId: number | null,
+  ): Promise<{ total: number; rows: FilmListRow[] }> {
+    const { company: _company, keyword: _keyword, ...inMemory } = filter;
+    const found = await searchIndex.search(
+      { ...inMemory, ids: await linkedFilms(filter) },
+      sort,
+      paging,
+      runId,
+    );
+    if (found.kind === 'database') return insights.searchFilms(filter, sort, paging, runId, found.total);
+    if (found.kind === 'ids') return insights.searchFilms({ ids: found.ids }, sort, paging, runId);
+    if (found.ids.length === 0) return { total: found.total, rows: [] };
+    const page = await insights.searchFilms(
+      { ids: found.ids },
+      sort,
+      { limit: found.ids.length, offset: 0 },
+      runId,
+    );
+    const rowOf = new Map(page.rows.map((row) => [row.tmdb_id, row]));
+    // A film removed since the index was built is simply not shown.
+    const rows = found.ids.flatMap((id) => rowOf.get(id) ?? []);
+    return { total: found.total, rows };
   }
 
   async function history(): Promise<HistoryRun[]> {
@@ -208,18 +255,9 @@ export function createInsightsService(
       const runId = await newestRunId();
       const order = query.order ?? (query.sort === 'title' ? 'asc' : 'desc');
       const filter = filterOf(query);
-      // A title found in memory becomes an id list; a very common word is left to the database.
-      const ids = filter.q ? await titleIndex.matching(filter.q) : null;
-      if (ids) {
-        filter.q = undefined;
-        filter.ids = ids;
-      }
-      const { total, rows } = await insights.searchFilms(
-        filter,
-        { by: query.sort, order },
-        { limit: query.limit, offset: query.offset },
-        runId,
-      );
+      const sort = { by: query.sort, order };
+      const paging = { limit: query.limit, offset: query.offset };
+      const { total, rows } = await searchThroughIndex(filter, sort, paging, runId);
       const items = rows.map(({ genres, ...row }) => ({
         ...row,
         year: yearOf(row.release_date),

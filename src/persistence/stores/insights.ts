@@ -51,6 +51,20 @@ export interface FilmListRow {
   residual_rating: number | null;
 }
 
+/** What an in-memory film search keeps of each film; a film nobody has rated has no rating. */
+export type SearchableFilm = Pick<
+  FilmListRow,
+  | 'tmdb_id'
+  | 'title'
+  | 'original_title'
+  | 'release_date'
+  | 'original_language'
+  | 'genres'
+  | 'popularity'
+  | 'vote_count'
+  | 'residual_popularity'
+> & { vote_average: number | null };
+
 export interface OofRow {
   tmdb_id: number;
   title: string;
@@ -231,6 +245,8 @@ export function createInsightsStore(context: StoreContext) {
       sort: { by: FilmSort; order: SortOrder },
       paging: Paging,
       runId: number | null,
+      /** How many films match, when the caller knows: then only the page is read. */
+      knownTotal?: number,
     ): Promise<{ total: number; rows: FilmListRow[] }> {
       const matching = filtered(filmsFrom(db), filter);
       const countMatching = async () =>
@@ -263,6 +279,7 @@ export function createInsightsStore(context: StoreContext) {
         .orderBy('m.tmdb_id', sort.order)
         .limit(paging.limit)
         .offset(paging.offset);
+      if (knownTotal !== undefined) return { total: knownTotal, rows: await ordered.execute() };
       if (!isFiltering(filter)) {
         // Unfiltered, the index serves the page without reading every film; counting is separate.
         const [total, rows] = await Promise.all([countMatching(), ordered.execute()]);
@@ -287,8 +304,16 @@ export function createInsightsStore(context: StoreContext) {
         .innerJoin('oof_predictions as o', 'o.tmdb_id', 'm.tmdb_id')
         .where('o.train_run_id', '=', runId)
         .where('o.model_name', '=', modelName);
+      // Every prediction has its film (deleting a film deletes its predictions), so without a
+      // film filter the predictions alone are counted: their index answers without the join.
+      const counted = isFiltering(filter)
+        ? base
+        : db
+            .selectFrom('oof_predictions as o')
+            .where('o.train_run_id', '=', runId)
+            .where('o.model_name', '=', modelName);
       const [count, rows] = await Promise.all([
-        base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+        counted.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
         base
           .select([
             'm.tmdb_id',
@@ -301,7 +326,8 @@ export function createInsightsStore(context: StoreContext) {
             'o.residual',
           ])
           .orderBy('o.residual', order)
-          .orderBy('m.tmdb_id', 'asc')
+          // Ties in the same direction: the residual index (which ends in the film id) serves the order.
+          .orderBy('o.tmdb_id', order)
           .limit(paging.limit)
           .offset(paging.offset)
           .execute(),
@@ -342,9 +368,34 @@ export function createInsightsStore(context: StoreContext) {
         .execute();
     },
 
-    /** Every film's title and original title, for an in-memory title search. */
-    async titles(): Promise<Array<{ tmdb_id: number; title: string; original_title: string | null }>> {
-      return db.selectFrom('movies').select(['tmdb_id', 'title', 'original_title']).execute();
+    /**
+     * Every film's titles and the fields the list filters and sorts on, with its popularity
+     * residual in the run, for an in-memory search.
+     */
+    async searchableFilms(runId: number | null): Promise<SearchableFilm[]> {
+      return withPredictions(filmsFrom(db), runId)
+        .select([
+          'm.tmdb_id',
+          'm.title',
+          'm.original_title',
+          'm.release_date',
+          'm.original_language',
+          'm.genres',
+          'm.popularity',
+          'm.vote_count',
+          'm.vote_average',
+          'pp.residual as residual_popularity',
+        ])
+        .execute();
+    },
+
+    /** The films linked to a company or keyword given by id, or by part of its name. */
+    async linkedFilmIds(link: 'company' | 'keyword', value: number | string): Promise<number[]> {
+      const rows = await filmsFrom(db)
+        .select('m.tmdb_id')
+        .where((eb) => linkedTo(eb, link, value, context.capabilities.likeIgnoresCase))
+        .execute();
+      return rows.map((row) => row.tmdb_id);
     },
 
     /** Release date, runtime, genres and keyword names of each of these films. */
