@@ -50,6 +50,10 @@ export function createPageWriter(options: PageWriterOptions): (work: PageWork) =
     return stores.throughOutage(
       () =>
         stores.transaction(async (trx) => {
+          // The run's row first: a written page is a sign of life, and holding that row's lock
+          // before the snapshots' foreign keys read it means the heartbeat, which writes the
+          // same row from outside, waits for this transaction instead of deadlocking with it.
+          await trx.collectionRuns.heartbeat(runId, now().toISOString());
           const upserted = await trx.films.upsert(films, now().toISOString());
           const snapshotCount = await trx.films.insertSnapshots(snapshots);
           const written = { pages: batch.length, ...upserted, snapshots: snapshotCount };

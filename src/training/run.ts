@@ -153,6 +153,9 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     await stores.throughOutage(
       () =>
         stores.transaction(async (trx) => {
+          // The run's row first, so the heartbeat waits for this transaction instead of meeting
+          // the result rows' foreign-key locks on that row in the other order (a deadlock on MySQL).
+          await trx.trainingRuns.heartbeat(runId, new Date().toISOString());
           await trx.trainingRuns.writeResults(runId, resultRows(outcome, predictionTime));
           await trx.trainingRuns.writeSimilarFilms(runId, similarFilms);
           await trx.trainingRuns.pruneResults(runId, KEPT_RUNS); // hourly runs would otherwise grow the tables without end

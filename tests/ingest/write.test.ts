@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { filmFacts, movieInput, snapshotOf } from '../../src/ingest/film-input.js';
 import { DETAILS_VERSION } from '../../src/ingest/plan.js';
 import { createPageWriter, type PageWork, type WrittenBatch } from '../../src/ingest/write.js';
 import { type DiscoverMovie, movieDetailsSchema } from '../../src/tmdb/schemas.js';
-import { describeEachDialect } from '../helpers/databases.js';
+import { describeEachDialect, type TestDatabase } from '../helpers/databases.js';
 
 const listed = (id: number): DiscoverMovie => ({
   id,
@@ -108,3 +110,49 @@ describeEachDialect('page writer', (database) => {
     expect(await stores.films.find(201)).toBeUndefined();
   });
 });
+
+/** Waits until a heartbeat update of this database's runs is blocked behind another transaction's lock. */
+async function untilHeartbeatWaits({ handle }: TestDatabase): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.innodb_trx t
+      join information_schema.processlist p on p.id = t.trx_mysql_thread_id
+      where t.trx_state = 'LOCK WAIT' and p.db = database() and t.trx_query like '%ingest_runs%'`.execute(
+      handle.db,
+    );
+    if (Number(rows[0]?.n) > 0) return;
+    await sleep(50);
+  }
+  throw new Error('the heartbeat never waited for the page transaction');
+}
+
+describeEachDialect(
+  'page writer and the heartbeat',
+  (database) => {
+    // Each snapshot's foreign key reads the run's row, and the run record is updated in the same
+    // transaction: a heartbeat queued between the two would make a lock cycle on MySQL.
+    it('makes a heartbeat that arrives mid-transaction wait for it instead of deadlocking', async () => {
+      const { stores } = database();
+      const runId = await stores.collectionRuns.start({ source: 'demo' });
+      const beatAt = '2026-11-24T00:05:00.000Z';
+      let outside: Promise<void> | undefined;
+      const write = createPageWriter({
+        stores,
+        runId,
+        now: () => new Date('2026-11-24T00:00:00.000Z'),
+        alongside: async (trx, written) => {
+          outside = stores.collectionRuns.heartbeat(runId, beatAt);
+          await untilHeartbeatWaits(database());
+          await trx.collectionRuns.update(runId, { pages: written.pages });
+        },
+        committed: () => {},
+        outage: { timeoutMs: 0 },
+      });
+      await write(page([301, 302]));
+      await outside;
+      const run = await stores.collectionRuns.find(runId);
+      expect(run).toMatchObject({ pages: 1, heartbeat_at: beatAt });
+    });
+  },
+  { dialects: ['mysql'] },
+);
