@@ -1,14 +1,13 @@
 import {
   type FilmFilter,
   type FilmListRow,
-  type FilmSort,
+  type FilmOrder,
   type InsightsStore,
   type MonthFigureRow,
   type Paging,
   POPULARITY_MODEL,
   parseGenres,
   RATING_MODEL,
-  type SortOrder,
   type TrainingRunsStore,
   type TrainRunRecord,
 } from '../../persistence/index.js';
@@ -219,7 +218,7 @@ export function createInsightsService(
    */
   async function searchThroughIndex(
     filter: FilmFilter,
-    sort: { by: FilmSort; order: SortOrder },
+    sort: FilmOrder,
     paging: Paging,
     runId: number | null,
   ): Promise<{ total: number; rows: FilmListRow[] }> {

@@ -1,6 +1,7 @@
 import type {
   CollectionRunsStore,
   FilmFilter,
+  FilmOrder,
   FilmSort,
   InsightsStore,
   Paging,
@@ -143,7 +144,7 @@ export function firstInOrder(positions: readonly number[], compare: Comparator, 
 export function searchColumns(
   columns: FilmColumns,
   filter: MemoryFilter,
-  sort: { by: FilmSort; order: SortOrder },
+  sort: FilmOrder,
   paging: Paging,
   maxIds = MAX_INDEXED_MATCHES,
 ): IndexedSearch {
@@ -210,7 +211,7 @@ export function createSearchIndex(
     /** The films matching the filter in the given run's residuals, as far as memory can answer. */
     async search(
       filter: MemoryFilter,
-      sort: { by: FilmSort; order: SortOrder },
+      sort: FilmOrder,
       paging: Paging,
       runId: number | null,
     ): Promise<IndexedSearch> {

@@ -10,6 +10,12 @@ export const RATING_MODEL = 'rating_v2';
 export type FilmSort = 'popularity' | 'rating' | 'votes' | 'release_date' | 'residual' | 'title';
 export type SortOrder = 'asc' | 'desc';
 
+/** A film list's order: the key and its direction (ties go by film id in the same direction). */
+export interface FilmOrder {
+  by: FilmSort;
+  order: SortOrder;
+}
+
 /** Filters the film list and the ranked lists share; absent fields do not filter. */
 export interface FilmFilter {
   /** Substring of the title or original title, any case. */
@@ -242,7 +248,7 @@ export function createInsightsStore(context: StoreContext) {
     /** One page of films matching the filter, with the run's predictions and the total match count. */
     async searchFilms(
       filter: FilmFilter,
-      sort: { by: FilmSort; order: SortOrder },
+      sort: FilmOrder,
       paging: Paging,
       runId: number | null,
       /** How many films match, when the caller knows: then only the page is read. */
