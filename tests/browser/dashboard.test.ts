@@ -76,7 +76,7 @@ function watch(page: Page) {
 
 /** The collected films, as the stand-in for endpoints the application does not serve yet reads them. */
 async function filmsOf(database: TestDatabase): Promise<FakeFilm[]> {
-  const rows = await database.stores.films.all();
+  const rows = await database.stores.films.rated();
   return rows.map((row) => ({
     tmdb_id: row.tmdb_id,
     title: row.title,

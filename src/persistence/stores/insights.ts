@@ -44,7 +44,8 @@ export interface FilmListRow {
   original_language: string | null;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null while nobody has voted on the film. */
+  vote_average: number | null;
   predicted_popularity: number | null;
   residual_popularity: number | null;
   predicted_rating: number | null;
@@ -102,7 +103,8 @@ export interface MonthFigureRow {
   release_date: string;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null while nobody has voted on the film. */
+  vote_average: number | null;
 }
 
 const filmsFrom = (db: Kysely<Database>) => db.selectFrom('movies as m');
@@ -196,7 +198,7 @@ function isFiltering(filter: FilmFilter): boolean {
   return Object.values(filter).some((value) => value !== undefined && value !== '');
 }
 
-const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual']);
+const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual', 'rating']);
 
 export type InsightsStore = ReturnType<typeof createInsightsStore>;
 
