@@ -74,4 +74,16 @@ describeEachDialect('demo history backfill', (database) => {
       expect(fallers.items.every((m) => m.change < 0)).toBe(true);
     }
   });
+
+  it('gives a film nobody has voted on a history without a rating', async () => {
+    const { stores } = database();
+    await stores.films.upsert([{ ...seededFilm(31), vote_count: 0, vote_average: 0 }]);
+    await backfillDemoHistory(stores, { now });
+    const history = await stores.films.snapshotHistory(31);
+    expect(history).toHaveLength(DEMO_HISTORY_DAYS / DEMO_HISTORY_STEP_DAYS);
+    expect(new Set(history.map((s) => s.vote_average))).toEqual(new Set([null]));
+    expect(new Set((await stores.films.snapshotHistory(7)).map((s) => s.vote_average))).toEqual(
+      new Set([seededFilm(7).vote_average]),
+    );
+  });
 });
