@@ -85,5 +85,10 @@ describeEachDialect('demo history backfill', (database) => {
     expect(new Set((await stores.films.snapshotHistory(7)).map((s) => s.vote_average))).toEqual(
       new Set([seededFilm(7).vote_average]),
     );
+    // August holds films 7 and 19 (rated 4.7 and 5.9) and film 31, which has no rating to count.
+    const response = await test.app.inject({ method: 'GET', url: '/api/insights/release-months' });
+    const august = response.json().months[7];
+    expect(august).toMatchObject({ month: 8, film_count: 3 });
+    expect(august.rating.median).toBeCloseTo(5.3, 9);
   });
 });
