@@ -706,17 +706,26 @@ describeBrowser('dashboard in a browser', () => {
       vote_average: null,
       genres: ['Horror'],
     };
-    await database.stores.films.upsert([unvoted]);
-    await database.stores.films.insertSnapshots(
-      ['2026-10-20T00:00:00.000Z', '2026-10-27T00:00:00.000Z'].map((snapshot_ts) => ({
+    // Written as a collection would, with a run of its own: the title search follows the newest run.
+    const { collectionRuns, films: filmStore } = database.stores;
+    const runId = await collectionRuns.start({ source: 'demo' });
+    await filmStore.upsert([unvoted]);
+    await filmStore.insertSnapshots(
+      ['2026-10-20T00:00:00.000Z', '2026-10-27T00:00:00.000Z'].map((snapshot_ts, i) => ({
         tmdb_id: unvoted.tmdb_id,
-        ingest_run_id: null,
+        ingest_run_id: i === 0 ? null : runId,
         snapshot_ts,
         popularity: 0.6,
         vote_count: 0,
         vote_average: null,
       })),
     );
+    await collectionRuns.update(runId, {
+      status: 'succeeded',
+      finished_at: new Date().toISOString(),
+      new_films: 1,
+      snapshots: 1,
+    });
     const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     const problems = watch(page);
     try {
