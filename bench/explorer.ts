@@ -56,7 +56,10 @@ function generator(seed: number) {
 const ADJECTIVES = ['Hollow', 'Crimson', 'Silent', 'Burning', 'Drowned', 'Forgotten', 'Last', 'Black'];
 const NOUNS = ['Night', 'House', 'Woods', 'Chapel', 'Tide', 'Orchard', 'Mirror', 'Harvest'];
 
-function catalogue(count: number): MovieInput[] {
+/** Films as the catalogue writes them; those without votes are stored without a rating. */
+type CatalogueFilm = MovieInput & { vote_average: number };
+
+function catalogue(count: number): CatalogueFilm[] {
   const random = generator(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const extraGenres = ['Thriller', 'Mystery', 'Science Fiction', 'Fantasy', 'Drama', 'Comedy'];
@@ -80,7 +83,7 @@ function catalogue(count: number): MovieInput[] {
   });
 }
 
-async function seed(stores: Stores, movies: readonly MovieInput[]): Promise<void> {
+async function seed(stores: Stores, movies: readonly CatalogueFilm[]): Promise<void> {
   const random = generator(7);
   await stores.transaction((trx) => trx.films.upsert(movies, '2026-01-01T00:00:00.000Z'));
   for (let s = 0; s < snapshotsPerFilm; s++) {
@@ -177,7 +180,7 @@ interface Line {
   max: number;
 }
 
-async function measure(handle: DatabaseHandle, movies: readonly MovieInput[]): Promise<Line[]> {
+async function measure(handle: DatabaseHandle, movies: readonly CatalogueFilm[]): Promise<Line[]> {
   const app = await buildApp({
     stores: createStores(handle),
     databaseKind: handle.dialect,
@@ -271,7 +274,7 @@ async function openFresh(
 }
 
 /** Seconds the training step takes to find every film's neighbours. */
-async function similarSeconds(movies: readonly MovieInput[]): Promise<number> {
+async function similarSeconds(movies: readonly CatalogueFilm[]): Promise<number> {
   const started = performance.now();
   await findSimilarFilms(
     movies.map((m) => ({

@@ -39,7 +39,7 @@ export async function backfillDemoHistory(
         snapshot_ts: at.toISOString(),
         popularity: round(Number(film.popularity) * scale, 3),
         vote_count: Math.round(Number(film.vote_count) * Math.max(0, 1 - daysAgo * VOTE_GROWTH_PER_DAY)),
-        vote_average: Number(film.vote_average),
+        vote_average: film.vote_average === null ? null : Number(film.vote_average),
       });
     }
   }

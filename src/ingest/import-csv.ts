@@ -214,8 +214,7 @@ function toMovie(row: HorrorMoviesRow): MovieInput {
     release_date: row.release_date,
     popularity: row.popularity,
     vote_count: row.vote_count,
-    // The schema has no unknown rating: a film kept without votes is stored with 0.
-    vote_average: row.vote_average ?? 0,
+    vote_average: row.vote_average,
     poster_path: row.poster_path,
     backdrop_path: row.backdrop_path,
     runtime: row.runtime,

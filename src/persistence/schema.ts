@@ -18,7 +18,8 @@ export interface MoviesTable {
   release_date: string | null;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null when nobody has voted on the film yet: its rating is unknown (TMDB sends 0). */
+  vote_average: number | null;
   runtime: number | null;
   /** JSON array of genre names, e.g. ["Horror","Thriller"]. */
   genres: string | null;
@@ -51,7 +52,8 @@ export interface MovieSnapshotsTable {
   snapshot_ts: Timestamp;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null while the film had no votes. */
+  vote_average: number | null;
 }
 
 /** `interrupted`: the run's process went silent (its heartbeat grew stale) before the run finished. */

@@ -7,6 +7,7 @@ import {
   type Movie,
   type PreReleaseFactsRow,
   parseGenres,
+  type RatedMovie,
   type RunLiveness,
   runLiveness,
   type Stores,
@@ -24,6 +25,7 @@ import {
   type TrainingSeconds,
   type TrainingSettings,
 } from './pipeline.js';
+import type { PreReleaseFilm } from './pre-release.js';
 import { findSimilarFilms } from './similar.js';
 
 /** Results of this many successful runs are kept; older runs keep their train_runs row (metrics history). */
@@ -74,12 +76,9 @@ export class TrainingError extends Error {
   }
 }
 
-/** A film row, with its companies, countries and keywords when the database knows them. */
-export function toTrainingFilm(movie: Movie, facts?: PreReleaseFactsRow): TrainingFilm {
+/** What a film's row (and its linked companies, countries, keywords) says before its release. */
+export function toPreReleaseFilm(movie: Movie, facts?: PreReleaseFactsRow): PreReleaseFilm {
   return {
-    tmdbId: movie.tmdb_id,
-    popularity: Number(movie.popularity),
-    voteAverage: Number(movie.vote_average),
     runtime: movie.runtime === null ? null : Number(movie.runtime),
     voteCount: Number(movie.vote_count),
     releaseDate: movie.release_date,
@@ -90,6 +89,16 @@ export function toTrainingFilm(movie: Movie, facts?: PreReleaseFactsRow): Traini
     companies: facts?.companies ?? [],
     countries: facts?.countries ?? [],
     keywords: facts?.keywords ?? [],
+  };
+}
+
+/** A rated film as training sees it: its pre-release facts with the outcomes models learn. */
+export function toTrainingFilm(movie: RatedMovie, facts?: PreReleaseFactsRow): TrainingFilm {
+  return {
+    tmdbId: movie.tmdb_id,
+    popularity: Number(movie.popularity),
+    voteAverage: Number(movie.vote_average),
+    ...toPreReleaseFilm(movie, facts),
   };
 }
 
@@ -109,19 +118,23 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
   const elapsed = () => (performance.now() - started) / 1000;
   try {
     const facts = await stores.films.preReleaseFactsForTraining();
-    const films = (await stores.films.all()).map((movie) => toTrainingFilm(movie, facts.get(movie.tmdb_id)));
+    const films = (await stores.films.rated()).map((movie) =>
+      toTrainingFilm(movie, facts.get(movie.tmdb_id)),
+    );
+    const unrated = await stores.films.countUnrated();
     const readSeconds = elapsed();
     if (films.length < settings.minFilms) {
       const durationSeconds = elapsed();
+      const withoutVotes = unrated ? ` (and ${unrated} without)` : '';
       await runs.update(runId, {
         status: 'insufficient_data',
         finished_at: new Date().toISOString(),
         sample_count: films.length,
         duration_seconds: durationSeconds,
-        error: `${films.length} films; training needs at least ${settings.minFilms}`,
+        error: `${films.length} films with votes${withoutVotes}; training needs at least ${settings.minFilms}`,
       });
       deps.logger?.warn(
-        { runId, films: films.length, needed: settings.minFilms },
+        { runId, films: films.length, unrated, needed: settings.minFilms },
         'training: insufficient data',
       );
       return {
@@ -146,7 +159,7 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     const similarFilms = await findSimilarFilms(films, await stores.insights.filmKeywordIds());
     const writeStarted = performance.now();
     const predictionTime = new Date().toISOString();
-    const metrics = withSampleSize(outcome.metrics, testCount(outcome));
+    const metrics = withSampleSize(withUnratedNote(outcome.metrics, unrated), testCount(outcome));
     let durationSeconds = 0;
     let seconds: TrainRunSummary['seconds'] = null;
     // One transaction, repeated whole if the database drops out mid-write (OUTAGE_TIMEOUT_S).
@@ -177,7 +190,10 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
         }),
       { timeoutMs: deps.outageTimeoutMs ?? DEFAULT_OUTAGE_TIMEOUT_MS, signal: deps.signal },
     );
-    deps.logger?.info({ runId, films: outcome.sampleCount, seconds: durationSeconds }, 'training finished');
+    deps.logger?.info(
+      { runId, films: outcome.sampleCount, unrated, seconds: durationSeconds },
+      'training finished',
+    );
     return {
       runId,
       status: 'succeeded',
@@ -218,6 +234,13 @@ function beatWhileTraining(runs: Stores['trainingRuns'], runId: number, deps: Tr
 }
 
 /** Films held out for the single-split figures. */
+/** The metrics with a note of the films left out for having no votes, when there were any. */
+function withUnratedNote(metrics: TrainingMetrics, unrated: number): TrainingMetrics {
+  if (unrated === 0) return metrics;
+  const note = `${unrated} film${unrated === 1 ? '' : 's'} nobody has voted on yet left out (no rating to learn)`;
+  return { ...metrics, notes: [...(metrics.notes ?? []), note] };
+}
+
 function testCount(results: TrainingResults): number {
   return results.regressionPredictions.filter((prediction) => prediction.inTestSet).length;
 }

@@ -74,4 +74,21 @@ describeEachDialect('demo history backfill', (database) => {
       expect(fallers.items.every((m) => m.change < 0)).toBe(true);
     }
   });
+
+  it('gives a film nobody has voted on a history without a rating', async () => {
+    const { stores } = database();
+    await stores.films.upsert([{ ...seededFilm(31), vote_count: 0, vote_average: 0 }]);
+    await backfillDemoHistory(stores, { now });
+    const history = await stores.films.snapshotHistory(31);
+    expect(history).toHaveLength(DEMO_HISTORY_DAYS / DEMO_HISTORY_STEP_DAYS);
+    expect(new Set(history.map((s) => s.vote_average))).toEqual(new Set([null]));
+    expect(new Set((await stores.films.snapshotHistory(7)).map((s) => s.vote_average))).toEqual(
+      new Set([seededFilm(7).vote_average]),
+    );
+    // August holds films 7 and 19 (rated 4.7 and 5.9) and film 31, which has no rating to count.
+    const response = await test.app.inject({ method: 'GET', url: '/api/insights/release-months' });
+    const august = response.json().months[7];
+    expect(august).toMatchObject({ month: 8, film_count: 3 });
+    expect(august.rating.median).toBeCloseTo(5.3, 9);
+  });
 });

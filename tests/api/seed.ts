@@ -27,7 +27,7 @@ export const seededMetrics: TrainingMetrics = {
   },
 };
 
-export function seededFilm(id: number): MovieInput {
+export function seededFilm(id: number): MovieInput & { vote_average: number } {
   return {
     tmdb_id: id,
     title: id === 1 ? xssTitle : `Film ${id}`,

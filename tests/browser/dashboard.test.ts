@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/config/logger.js';
 import type { Movie } from '../../src/persistence/index.js';
 import { createWiring } from '../../src/wiring.js';
-import { setPredictedPopularity } from '../helpers/database-state.js';
+import { deleteFilm, setPredictedPopularity } from '../helpers/database-state.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { browserUnavailable, launchChromium } from './browser.js';
 import { chartIds, hoverChart, type PageCharts, tooltipOpacity, waitForCharts } from './charts.js';
@@ -659,6 +659,73 @@ describeBrowser('dashboard in a browser', () => {
     }
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('shows "no votes yet" for a film nobody has voted on: film page, trend chart and explorer', async () => {
+    const unvoted = {
+      tmdb_id: 990_001,
+      title: 'The Unwatched Reel',
+      original_language: 'en',
+      release_date: '2026-10-30',
+      popularity: 0.6,
+      vote_count: 0,
+      vote_average: null,
+      genres: ['Horror'],
+    };
+    // Written as a collection would, with a run of its own: the title search follows the newest run.
+    const { collectionRuns, films: filmStore } = database.stores;
+    const runId = await collectionRuns.start({ source: 'demo' });
+    await filmStore.upsert([unvoted]);
+    await filmStore.insertSnapshots(
+      ['2026-10-20T00:00:00.000Z', '2026-10-27T00:00:00.000Z'].map((snapshot_ts, i) => ({
+        tmdb_id: unvoted.tmdb_id,
+        ingest_run_id: i === 0 ? null : runId,
+        snapshot_ts,
+        popularity: 0.6,
+        vote_count: 0,
+        vote_average: null,
+      })),
+    );
+    await collectionRuns.update(runId, {
+      status: 'succeeded',
+      finished_at: new Date().toISOString(),
+      new_films: 1,
+      snapshots: 1,
+    });
+    const page = await openPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+    const problems = watch(page);
+    try {
+      await page.goto(`${server.url}/#/film/${unvoted.tmdb_id}`);
+      await waitForCharts(page, ['chart-film-history']);
+      const figures = await page
+        .locator('.film-figures > div')
+        .evaluateAll((rows) =>
+          rows.map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]),
+        );
+      expect(figures).toContainEqual(['Rating', 'no votes yet']);
+      const ratings = await page.evaluate(
+        () =>
+          (globalThis as unknown as PageCharts).Chart.getChart(
+            document.getElementById('chart-film-history'),
+          )?.data.datasets.find((dataset) => dataset.label === 'Rating')?.data,
+      );
+      // No rating is drawn: the line has gaps where a 0 would have been.
+      expect(ratings).toEqual([null, null]);
+
+      await page.goto(`${server.url}/#explorer`);
+      const form = page.locator('[data-filters="explorer"]');
+      await form.locator('input[name="q"]').fill(unvoted.title);
+      await form.locator('button[type="submit"]').click();
+      const rows = page.locator('#explorer-table tbody tr');
+      await expect.poll(() => rows.locator('td.title').allTextContents()).toEqual([unvoted.title]);
+      const rating = rows.first().locator('td').nth(4);
+      expect(await rating.textContent()).toBe('—');
+      expect(await rating.getAttribute('title')).toBe('no votes yet');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await deleteFilm(database.handle, unvoted.tmdb_id);
+    }
   });
 
   it('says what to run when the database is empty', async () => {

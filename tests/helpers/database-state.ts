@@ -14,6 +14,11 @@ export async function emptyCollectionTables({ db }: DatabaseHandle): Promise<voi
   await db.deleteFrom('database_facts').execute();
 }
 
+/** Removes one film and everything that references it. */
+export async function deleteFilm({ db }: DatabaseHandle, tmdbId: number): Promise<void> {
+  await db.deleteFrom('movies').where('tmdb_id', '=', tmdbId).execute();
+}
+
 /** Snapshots stored per collection run. */
 export async function snapshotsPerRun({ db }: DatabaseHandle): Promise<Map<number | null, number>> {
   const rows = await db

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { beforeEach, expect, it } from 'vitest';
 import { CsvFormatError, HORROR_MOVIES_COLUMNS, importCsv } from '../../src/ingest/index.js';
 import { parseGenres } from '../../src/persistence/index.js';
+import { computeTraining } from '../../src/training/pipeline.js';
+import { runTraining } from '../../src/training/run.js';
 import { buildTestApp } from '../api/app.js';
 import { runCli } from '../helpers/cli.js';
 import { emptyCollectionTables } from '../helpers/database-state.js';
@@ -393,5 +395,114 @@ describeEachDialect('horror_movies.csv import of an R-written file', (database) 
     ]);
     expect(summary).toMatchObject({ imported: 1 });
     expect(await database().stores.films.find(33)).toBeDefined();
+  });
+});
+
+describeEachDialect('horror_movies.csv import of films nobody has voted on', (database) => {
+  beforeEach(async () => {
+    await emptyCollectionTables(database().handle);
+  });
+
+  /** Films 1 (rating 0) and 2 (rating NA) without votes, and 40 films with votes and varied figures. */
+  const unvotedFile = () =>
+    writeCsv(
+      [
+        header,
+        row({ id: '1', title: 'Unseen', vote_count: '0', vote_average: '0', popularity: '0.6' }),
+        row({ id: '2', title: 'Unheard', vote_count: '0', vote_average: 'NA', popularity: '0.6' }),
+        ...Array.from({ length: 40 }, (_, i) =>
+          row({
+            id: String(100 + i),
+            title: `Voted ${i}`,
+            vote_count: String(15 + ((i * 37) % 400)),
+            vote_average: (3 + ((i * 7) % 60) / 10).toFixed(1),
+            popularity: (1 + ((i * 13) % 50)).toFixed(1),
+            runtime: String(80 + ((i * 11) % 40)),
+            release_date: `${2000 + (i % 20)}-${String((i % 12) + 1).padStart(2, '0')}-13`,
+            genre_names: i % 2 ? '"Horror, Thriller"' : 'Horror',
+          }),
+        ),
+      ].join('\n'),
+    );
+
+  async function importKeepingUnvoted(): Promise<void> {
+    const result = await runCli(['import', '--keep-unvoted', '--json', unvotedFile()], {
+      DATABASE_URL: database().url,
+      INGEST_MIN_VOTES: '10',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ imported: 42, skipped: 0 });
+  }
+
+  it('stores no rating, serves null and leaves the films out of training', async () => {
+    await importKeepingUnvoted();
+    const { stores, handle } = database();
+    for (const id of [1, 2]) {
+      expect(await stores.films.find(id)).toMatchObject({ vote_count: 0, vote_average: null });
+      const snapshots = await stores.films.snapshotHistory(id);
+      expect(snapshots.map((s) => s.vote_average)).toEqual([null]);
+    }
+    expect(await stores.films.find(100)).toMatchObject({ vote_average: 3 });
+
+    const { app } = await buildTestApp(handle);
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/movies/1' });
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json();
+      expect(body.movie).toMatchObject({ tmdb_id: 1, vote_count: 0, vote_average: null });
+      expect(body.snapshots).toEqual([expect.objectContaining({ vote_count: 0, vote_average: null })]);
+    } finally {
+      await app.close();
+    }
+
+    const summary = await runTraining({
+      stores,
+      settings: { trees: 5 },
+      compute: (films, settings) => computeTraining(films, settings),
+    });
+    expect(summary).toMatchObject({ status: 'succeeded', sampleCount: 40 });
+    expect(summary.metrics?.n).toBe(40);
+    expect(summary.metrics?.notes).toContain('2 films nobody has voted on yet left out (no rating to learn)');
+    const run = await stores.trainingRuns.latestSucceeded();
+    if (!run) throw new Error('expected a successful run');
+    for (const id of [1, 2]) expect(await stores.trainingRuns.outOfFoldOf(run.id, id)).toEqual([]);
+    const voted = await stores.trainingRuns.outOfFoldOf(run.id, 100);
+    expect(voted.map((row) => row.model_name)).toContain('rating_v2');
+    const rated = await stores.insights.rankedByResidual(run.id, 'rating_v2', {}, 'desc', {
+      limit: 100,
+      offset: 0,
+    });
+    expect(rated.total).toBe(40);
+    expect(rated.rows.every((row) => row.tmdb_id >= 100)).toBe(true);
+  });
+
+  it('lists films without a rating last in either order, and as an empty cell in CSV', async () => {
+    await importKeepingUnvoted();
+    const { app } = await buildTestApp(database().handle);
+    try {
+      for (const order of ['asc', 'desc']) {
+        const response = await app.inject({
+          method: 'GET',
+          url: `/api/movies?sort=rating&order=${order}&limit=100`,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        const ratings: Array<number | null> = response
+          .json()
+          .items.map((item: { vote_average: number | null }) => item.vote_average);
+        expect(ratings).toHaveLength(42);
+        expect(ratings.slice(-2)).toEqual([null, null]);
+        const known = ratings.slice(0, -2) as number[];
+        const sorted = [...known].sort((a, b) => (order === 'asc' ? a - b : b - a));
+        expect(known).toEqual(sorted);
+      }
+      const csv = await app.inject({ method: 'GET', url: '/api/movies?q=Unseen&format=csv' });
+      expect(csv.statusCode, csv.body).toBe(200);
+      const [head, line] = csv.body.trim().split('\r\n');
+      const columns = head!.split(',');
+      expect(line!.split(',')[columns.indexOf('vote_average')]).toBe('');
+      expect(line!.split(',')[columns.indexOf('vote_count')]).toBe('0');
+    } finally {
+      await app.close();
+    }
   });
 });

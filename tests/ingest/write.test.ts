@@ -93,6 +93,34 @@ describeEachDialect('page writer', (database) => {
     expect((await stores.films.snapshotHistory(103))[0]).toMatchObject({ ingest_run_id: runId });
   });
 
+  it('stores a film TMDB lists with no votes (and a vote average of 0) without a rating', async () => {
+    const { stores } = database();
+    const runId = await stores.collectionRuns.start({ source: 'tmdb' });
+    const write = createPageWriter({
+      stores,
+      runId,
+      now: () => new Date('2026-11-24T00:00:00.000Z'),
+      alongside: async () => {},
+      committed: () => {},
+      outage: { timeoutMs: 0 },
+    });
+    const at = '2026-11-24T00:00:00.000Z';
+    const unvoted: DiscoverMovie = { ...listed(301), vote_count: 0, vote_average: 0 };
+    await write({
+      films: [movieInput(unvoted, undefined, at), movieInput(listed(302), undefined, at)],
+      snapshots: [snapshotOf(unvoted, at), snapshotOf(listed(302), at)],
+    });
+    expect(await stores.films.find(301)).toMatchObject({ vote_count: 0, vote_average: null });
+    expect(await stores.films.find(302)).toMatchObject({ vote_count: 312, vote_average: 6 });
+    expect((await stores.films.snapshotHistory(301)).map((s) => s.vote_average)).toEqual([null]);
+    expect((await stores.films.snapshotHistory(302)).map((s) => s.vote_average)).toEqual([6]);
+
+    // Once somebody votes, the film has a rating.
+    const voted: DiscoverMovie = { ...unvoted, vote_count: 1, vote_average: 7 };
+    await stores.films.upsert([movieInput(voted, undefined, at)]);
+    expect(await stores.films.find(301)).toMatchObject({ vote_count: 1, vote_average: 7 });
+  });
+
   it('rejects the pages of a batch whose transaction failed and keeps none of its rows', async () => {
     const { stores } = database();
     const runId = await stores.collectionRuns.start({ source: 'demo' });

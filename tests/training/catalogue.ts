@@ -2,10 +2,13 @@ import type { MovieInput } from '../../src/persistence/index.js';
 import { generateDemoCatalog } from '../../src/tmdb/demo-catalog.js';
 import type { TrainingFilm } from '../../src/training/pipeline.js';
 
+/** A film with votes, so with a known rating: what training reads. */
+export type RatedMovieInput = MovieInput & { vote_average: number };
+
 /** The seeded demo catalogue (what the product shows without a TMDB key), films with ≥ 10 votes. */
 export function demoMovies(
   options: { fromYear?: number; toYear?: number; filmsPerYear?: number } = {},
-): MovieInput[] {
+): RatedMovieInput[] {
   return generateDemoCatalog({
     seed: 7,
     fromYear: options.fromYear ?? 2012,
@@ -27,7 +30,7 @@ export function demoMovies(
     }));
 }
 
-export function trainingFilms(movies: readonly MovieInput[]): TrainingFilm[] {
+export function trainingFilms(movies: readonly RatedMovieInput[]): TrainingFilm[] {
   return movies.map((movie) => ({
     tmdbId: movie.tmdb_id,
     popularity: movie.popularity,

@@ -53,6 +53,12 @@ export const timestamp = z.string().meta({
   examples: ['2026-10-31T03:00:00.000Z'],
 });
 
+/** A film's TMDB vote average; a film nobody has voted on has none (TMDB itself writes 0). */
+export const voteAverage = z
+  .number()
+  .nullable()
+  .describe('average vote, 0–10; null while nobody has voted on the film (unknown, not 0)');
+
 /** The training run whose results an answer shows. */
 export const runRef = z
   .object({

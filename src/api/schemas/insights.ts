@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedInteger, hint, offsetParam, timestamp } from './common.js';
+import { boundedInteger, hint, offsetParam, timestamp, voteAverage } from './common.js';
 
 /**
  * The explorer's lists: the film search and the insights computed from snapshots, out-of-fold
@@ -70,7 +70,9 @@ export const movieListQuery = z
         error: 'expected one of popularity, rating, votes, release_date, residual, title',
       })
       .default('popularity')
-      .describe('order of the list (default popularity); residual is the popularity residual'),
+      .describe(
+        'order of the list (default popularity); residual is the popularity residual; films without the sorted value (no votes yet, no release date, no residual) come last in either order',
+      ),
     order: z
       .enum(['asc', 'desc'], { error: 'expected asc or desc' })
       .optional()
@@ -94,7 +96,7 @@ export const movieListItem = z.object({
   original_language: z.string().nullable(),
   popularity: z.number(),
   vote_count: z.number().int(),
-  vote_average: z.number(),
+  vote_average: voteAverage,
   predicted_popularity: z
     .number()
     .nullable()

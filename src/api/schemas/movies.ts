@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedInteger, timestamp, tmdbIdParam } from './common.js';
+import { boundedInteger, timestamp, tmdbIdParam, voteAverage } from './common.js';
 import { filmPrediction, similarFilm } from './insights.js';
 import { linearPrediction } from './predictions.js';
 
@@ -25,7 +25,7 @@ export const movie = z
     release_date: z.string().nullable(),
     popularity: z.number(),
     vote_count: z.number().int(),
-    vote_average: z.number(),
+    vote_average: voteAverage,
     runtime: z.number().int().nullable(),
     genres: z.array(z.string()),
     poster_path: z.string().nullable(),
@@ -40,7 +40,7 @@ export const snapshot = z
     snapshot_ts: timestamp,
     popularity: z.number(),
     vote_count: z.number().int(),
-    vote_average: z.number(),
+    vote_average: voteAverage,
   })
   .meta({ id: 'Snapshot' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hint } from './common.js';
+import { hint, voteAverage } from './common.js';
 
 export const summaryFilm = z
   .object({
@@ -8,7 +8,7 @@ export const summaryFilm = z
     release_date: z.string().nullable(),
     popularity: z.number(),
     vote_count: z.number().int(),
-    vote_average: z.number(),
+    vote_average: voteAverage,
     poster_path: z.string().nullable(),
   })
   .meta({ id: 'SummaryFilm' });

@@ -6,7 +6,7 @@ import {
   type PreReleaseQuestion,
   preReleaseMatrixFor,
   resolvePreReleaseQuestion,
-  toTrainingFilm,
+  toPreReleaseFilm,
 } from '../../training/index.js';
 import type { ModelResultsService } from './models.js';
 
@@ -39,7 +39,7 @@ export function createForecastService(films: FilmsStore, models: ModelResultsSer
 
   async function buildIndex(runId: number, artifact: BoostedArtifact): Promise<SimilarityIndex> {
     const [movies, facts] = await Promise.all([films.all(), films.preReleaseFactsForTraining()]);
-    const trainingFilms = movies.map((movie) => toTrainingFilm(movie, facts.get(movie.tmdb_id)));
+    const preReleaseFilms = movies.map((movie) => toPreReleaseFilm(movie, facts.get(movie.tmdb_id)));
     return {
       runId,
       films: movies.map((movie) => ({
@@ -48,7 +48,7 @@ export function createForecastService(films: FilmsStore, models: ModelResultsSer
         year: movie.release_date ? Number(movie.release_date.slice(0, 4)) : null,
         posterPath: movie.poster_path,
       })),
-      matrix: preReleaseMatrixFor(artifact, trainingFilms),
+      matrix: preReleaseMatrixFor(artifact, preReleaseFilms),
     };
   }
 

@@ -83,6 +83,11 @@ function quartilesOf(values: number[]) {
   return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
 }
 
+/** The ratings of the films somebody has voted on: an unknown rating is no rating of 0. */
+function knownRatings(rows: readonly MonthFigureRow[]): number[] {
+  return rows.flatMap((r) => (r.vote_average === null ? [] : [Number(r.vote_average)]));
+}
+
 function monthOf(releaseDate: string): number | null {
   const month = Number(releaseDate.slice(5, 7));
   return month >= 1 && month <= 12 ? month : null;
@@ -91,7 +96,7 @@ function monthOf(releaseDate: string): number | null {
 function groupFigures(rows: readonly MonthFigureRow[]) {
   const sorted = (values: number[]) => values.sort((a, b) => a - b);
   const popularity = sorted(rows.map((r) => Number(r.popularity)));
-  const rating = sorted(rows.filter((r) => r.vote_count > 0).map((r) => Number(r.vote_average)));
+  const rating = sorted(knownRatings(rows));
   return {
     film_count: rows.length,
     median_popularity: quantile(popularity, 0.5),
@@ -323,7 +328,7 @@ export function createInsightsService(
         name: MONTH_NAMES[i]!,
         film_count: rows.length,
         popularity: quartilesOf(rows.map((r) => Number(r.popularity))),
-        rating: quartilesOf(rows.filter((r) => r.vote_count > 0).map((r) => Number(r.vote_average))),
+        rating: quartilesOf(knownRatings(rows)),
       }));
       const october = groupFigures(byMonth[9]!);
       const rest = groupFigures(byMonth.filter((_, i) => i !== 9).flat());

@@ -49,7 +49,8 @@ export interface MovieInput extends FilmFactsInput {
   release_date?: string | null;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** As the source gives it; stored as unknown (null) when the film has no votes. */
+  vote_average: number | null;
   poster_path?: string | null;
   backdrop_path?: string | null;
   imdb_id?: string | null;
@@ -69,7 +70,19 @@ export interface SnapshotInput {
   snapshot_ts: Timestamp;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** As the source gives it; stored as unknown (null) when the film had no votes. */
+  vote_average: number | null;
+}
+
+/** A film whose rating is known: somebody has voted on it. */
+export type RatedMovie = Movie & { vote_average: number };
+
+/**
+ * The rating worth storing: none (null) without votes, where TMDB and CSV files write 0 or
+ * nothing, since a film nobody has voted on is not a film everybody rated 0.
+ */
+export function knownRating(voteCount: number, voteAverage: number | null): number | null {
+  return voteCount > 0 ? voteAverage : null;
 }
 
 /**
@@ -112,7 +125,7 @@ function toRow(movie: MovieInput, now: Timestamp) {
     release_date: movie.release_date || null,
     popularity: movie.popularity,
     vote_count: movie.vote_count,
-    vote_average: movie.vote_average,
+    vote_average: knownRating(movie.vote_count, movie.vote_average),
     poster_path: movie.poster_path ?? null,
     backdrop_path: movie.backdrop_path ?? null,
     imdb_id: movie.imdb_id ?? null,
@@ -358,7 +371,12 @@ export function createFilmsStore(context: StoreContext) {
     async insertSnapshots(snapshots: readonly SnapshotInput[]): Promise<number> {
       let written = 0;
       for (const batch of chunk(snapshots)) {
-        const insert = db.insertInto('movie_snapshots').values([...batch]);
+        const insert = db.insertInto('movie_snapshots').values(
+          batch.map((snapshot) => ({
+            ...snapshot,
+            vote_average: knownRating(snapshot.vote_count, snapshot.vote_average),
+          })),
+        );
         const result =
           capabilities.upsert === 'on-duplicate-key'
             ? await insert.ignore().executeTakeFirst()
@@ -448,9 +466,33 @@ export function createFilmsStore(context: StoreContext) {
       return db.selectFrom('movies').selectAll().where('tmdb_id', '=', tmdbId).executeTakeFirst();
     },
 
-    /** Every film with the fields training needs, in a stable order. */
+    /** Every film, in a stable order. */
     async all(): Promise<Movie[]> {
       return db.selectFrom('movies').selectAll().orderBy('tmdb_id', 'asc').execute();
+    },
+
+    /**
+     * The films training learns from, in a stable order: those with a known rating. A film nobody
+     * has voted on has no rating to learn and next to no popularity yet.
+     */
+    async rated(): Promise<RatedMovie[]> {
+      return db
+        .selectFrom('movies')
+        .selectAll()
+        .where('vote_average', 'is not', null)
+        .orderBy('tmdb_id', 'asc')
+        .$narrowType<{ vote_average: number }>()
+        .execute();
+    },
+
+    /** Films whose rating is unknown because nobody has voted on them yet. */
+    async countUnrated(): Promise<number> {
+      const row = await db
+        .selectFrom('movies')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('vote_average', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     /** A film's snapshots from the first on, oldest first. */

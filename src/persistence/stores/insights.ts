@@ -50,14 +50,15 @@ export interface FilmListRow {
   original_language: string | null;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null while nobody has voted on the film. */
+  vote_average: number | null;
   predicted_popularity: number | null;
   residual_popularity: number | null;
   predicted_rating: number | null;
   residual_rating: number | null;
 }
 
-/** What an in-memory film search keeps of each film; a film nobody has rated has no rating. */
+/** What an in-memory film search keeps of each film. */
 export type SearchableFilm = Pick<
   FilmListRow,
   | 'tmdb_id'
@@ -68,8 +69,9 @@ export type SearchableFilm = Pick<
   | 'genres'
   | 'popularity'
   | 'vote_count'
+  | 'vote_average'
   | 'residual_popularity'
-> & { vote_average: number | null };
+>;
 
 export interface OofRow {
   tmdb_id: number;
@@ -122,7 +124,8 @@ export interface MonthFigureRow {
   release_date: string;
   popularity: number;
   vote_count: number;
-  vote_average: number;
+  /** Null while nobody has voted on the film. */
+  vote_average: number | null;
 }
 
 const filmsFrom = (db: Kysely<Database>) => db.selectFrom('movies as m');
@@ -216,7 +219,7 @@ function isFiltering(filter: FilmFilter): boolean {
   return Object.values(filter).some((value) => value !== undefined && value !== '');
 }
 
-const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual']);
+const nullableSorts: ReadonlySet<FilmSort> = new Set(['release_date', 'residual', 'rating']);
 
 export type InsightsStore = ReturnType<typeof createInsightsStore>;
 

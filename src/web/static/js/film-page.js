@@ -1,7 +1,7 @@
 import { fetchJson } from './api.js';
 import { filmHistoryConfig } from './charts/film-history.js';
 import { element } from './dom.js';
-import { fixed, integer, yearOf } from './format.js';
+import { fixed, integer, rating, yearOf } from './format.js';
 import { filmLink } from './links.js';
 import { modelName } from './model-names.js';
 
@@ -114,7 +114,7 @@ function figures(movie) {
     { className: 'film-figures' },
     figure('Popularity', fixed(movie.popularity, 1)),
     figure('Votes', integer(movie.vote_count)),
-    figure('Rating', `${fixed(movie.vote_average, 1)}/10`),
+    figure('Rating', rating(movie.vote_average)),
   );
 }
 

@@ -14,6 +14,11 @@ export function fixed(value, decimals = 2) {
   return format.format(value);
 }
 
+/** A film's rating out of 10; a film nobody has voted on has none (the API sends null). */
+export function rating(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? `${fixed(value, 1)}/10` : 'no votes yet';
+}
+
 export function integer(value) {
   return fixed(value, 0);
 }

@@ -1,4 +1,4 @@
-import { fixed, integer } from '../format.js';
+import { fixed, integer, rating } from '../format.js';
 import { palette } from './theme.js';
 
 /** "12 Mar" within a year of the newest snapshot, else "Mar 2024". */
@@ -57,6 +57,9 @@ export function filmHistoryConfig(snapshots, { narrow }) {
           borderColor: palette.warn,
           backgroundColor: 'rgba(240, 160, 58, 0.2)',
           yAxisID: 'rating',
+          // A snapshot taken before anybody voted has no rating: the line starts (or breaks) there
+          // instead of falling to 0.
+          spanGaps: false,
           borderDash: [5, 4],
           pointRadius: snapshots.length > 40 ? 0 : 2,
           tension: 0.2,
@@ -73,7 +76,9 @@ export function filmHistoryConfig(snapshots, { narrow }) {
               const snapshot = snapshots[item.dataIndex];
               if (item.datasetIndex === 0) return `Popularity ${fixed(snapshot.popularity, 1)}`;
               if (item.datasetIndex === 1) return `Votes ${integer(snapshot.vote_count)}`;
-              return `Rating ${fixed(snapshot.vote_average, 1)}/10`;
+              return snapshot.vote_average === null
+                ? 'Rating: no votes yet'
+                : `Rating ${rating(snapshot.vote_average)}`;
             },
           },
         },

@@ -1,4 +1,4 @@
-import { fixed, shorten } from '../format.js';
+import { fixed, rating, shorten } from '../format.js';
 import { openFilmOnClick, pointerOverElements, renderChartLinks } from '../links.js';
 import { axisTitle, createChartView, palette } from './theme.js';
 
@@ -44,7 +44,8 @@ function topFilmsConfig(summary) {
             title: (items) => summary.items[items[0].dataIndex].title,
             label: (item) => {
               const film = summary.items[item.dataIndex];
-              return `Popularity ${fixed(film.popularity, 1)} · ${fixed(film.vote_average, 1)}/10 from ${film.vote_count} votes`;
+              const votes = film.vote_count > 0 ? ` from ${film.vote_count} votes` : '';
+              return `Popularity ${fixed(film.popularity, 1)} · ${rating(film.vote_average)}${votes}`;
             },
           },
         },

@@ -12,6 +12,13 @@ function cell(text, className) {
   return element('td', { className, text });
 }
 
+/** A dash in the table for a film nobody has voted on, said in words on hover. */
+function ratingCell(value) {
+  const td = cell(fixed(value, 1), 'num');
+  if (value === null) td.title = 'no votes yet';
+  return td;
+}
+
 function row(film) {
   const title = element('td', { className: 'title' }, filmLink(film));
   title.title = film.title;
@@ -22,7 +29,7 @@ function row(film) {
     cell(yearOf(film) ?? '—', 'num'),
     cell(fixed(film.popularity, 1), 'num'),
     cell(integer(film.vote_count), 'num'),
-    cell(fixed(film.vote_average, 1), 'num'),
+    ratingCell(film.vote_average),
     cell(fixed(film.predicted_popularity, 1), 'num'),
     cell(
       fixed(film.residual_popularity, 2),
