@@ -1,4 +1,4 @@
-import { buildKdTree, nearestOfRow } from '../ml/kd-tree.js';
+import { buildKdTree, createNeighbourSearch } from '../ml/kd-tree.js';
 import { HORROR_FEATURES, horrorFeatureRow } from './features.js';
 import type { TrainingFilm } from './types.js';
 
@@ -48,9 +48,53 @@ export function standardisedFeatures(films: readonly TrainingFilm[]): Float64Arr
   return points;
 }
 
-function sharedCount(a: readonly (string | number)[], b: ReadonlySet<string | number>): number {
+/**
+ * Each film's values as small whole numbers, sorted and without repeats, all films in one array:
+ * film i's run is ids[offsets[i], offsets[i + 1]). Counting shared values is then a merge.
+ */
+interface SortedSets {
+  readonly offsets: Int32Array;
+  readonly ids: Int32Array;
+}
+
+function sortedSets<T>(films: readonly TrainingFilm[], valuesOf: (film: TrainingFilm) => Iterable<T>): SortedSets {
+  const idOf = new Map<T, number>();
+  const offsets = new Int32Array(films.length + 1);
+  const runs: Int32Array[] = films.map((film, i) => {
+    const unique = new Set<number>();
+    for (const value of valuesOf(film)) {
+      let id = idOf.get(value);
+      if (id === undefined) {
+        id = idOf.size;
+        idOf.set(value, id);
+      }
+      unique.add(id);
+    }
+    offsets[i + 1] = offsets[i] + unique.size;
+    return Int32Array.from(unique).sort();
+  });
+  const ids = new Int32Array(offsets[films.length]);
+  runs.forEach((run, i) => {
+    ids.set(run, offsets[i]);
+  });
+  return { offsets, ids };
+}
+
+function sharedCount({ offsets, ids }: SortedSets, a: number, b: number): number {
+  let x = offsets[a];
+  let y = offsets[b];
+  const xEnd = offsets[a + 1];
+  const yEnd = offsets[b + 1];
   let shared = 0;
-  for (const value of a) if (b.has(value)) shared++;
+  while (x < xEnd && y < yEnd) {
+    if (ids[x] < ids[y]) x++;
+    else if (ids[x] > ids[y]) y++;
+    else {
+      shared++;
+      x++;
+      y++;
+    }
+  }
   return shared;
 }
 
@@ -65,36 +109,50 @@ export async function findSimilarFilms(
   keywordsOf: ReadonlyMap<number, readonly number[]>,
 ): Promise<SimilarFilm[]> {
   const tree = buildKdTree(standardisedFeatures(films), HORROR_FEATURES.length);
-  const genreSets = films.map((f) => new Set<string | number>(f.genres));
-  const keywordSets = films.map((f) => new Set<string | number>(keywordsOf.get(f.tmdbId) ?? []));
+  const neighbours = createNeighbourSearch(tree, CANDIDATES);
+  const genres = sortedSets(films, (film) => film.genres);
+  const keywords = sortedSets(films, (film) => keywordsOf.get(film.tmdbId) ?? []);
+  const distance = new Float64Array(CANDIDATES);
+  const sharedGenres = new Int32Array(CANDIDATES);
+  const sharedKeywords = new Int32Array(CANDIDATES);
+  const ranked = new Int32Array(CANDIDATES);
   const rows: SimilarFilm[] = [];
   for (let i = 0; i < films.length; i++) {
     if (i > 0 && i % QUERIES_PER_SLICE === 0) await yieldToEventLoop();
-    const { index, squared } = nearestOfRow(tree, i, CANDIDATES, MAX_LEAVES);
-    const film = films[i]!;
-    const candidates = index.map((j, c) => ({
-      j,
-      distance: Math.sqrt(squared[c]!),
-      sharedGenres: sharedCount(films[j]!.genres, genreSets[i]!),
-      sharedKeywords: sharedCount([...keywordSets[j]!], keywordSets[i]!),
-    }));
-    candidates.sort(
-      (a, b) =>
-        (Math.abs(a.distance - b.distance) > TIE_TOLERANCE ? a.distance - b.distance : 0) ||
-        b.sharedGenres - a.sharedGenres ||
-        b.sharedKeywords - a.sharedKeywords ||
-        films[a.j]!.tmdbId - films[b.j]!.tmdbId,
-    );
-    candidates.slice(0, SIMILAR_FILMS).forEach((c, rank) => {
+    neighbours.search(i, MAX_LEAVES);
+    const count = neighbours.count;
+    for (let c = 0; c < count; c++) {
+      const j = neighbours.index[c];
+      distance[c] = Math.sqrt(neighbours.squared[c]);
+      sharedGenres[c] = sharedCount(genres, i, j);
+      sharedKeywords[c] = sharedCount(keywords, i, j);
+    }
+    const before = (a: number, b: number): number =>
+      (Math.abs(distance[a] - distance[b]) > TIE_TOLERANCE ? distance[a] - distance[b] : 0) ||
+      sharedGenres[b] - sharedGenres[a] ||
+      sharedKeywords[b] - sharedKeywords[a] ||
+      films[neighbours.index[a]].tmdbId - films[neighbours.index[b]].tmdbId;
+    // Insertion sort: twenty candidates, already nearly in order.
+    for (let c = 0; c < count; c++) {
+      let at = c;
+      while (at > 0 && before(ranked[at - 1], c) > 0) {
+        ranked[at] = ranked[at - 1];
+        at--;
+      }
+      ranked[at] = c;
+    }
+    const film = films[i];
+    for (let rank = 0; rank < Math.min(SIMILAR_FILMS, count); rank++) {
+      const c = ranked[rank];
       rows.push({
         tmdb_id: film.tmdbId,
         rank: rank + 1,
-        similar_tmdb_id: films[c.j]!.tmdbId,
-        distance: c.distance,
-        shared_genres: c.sharedGenres,
-        shared_keywords: c.sharedKeywords,
+        similar_tmdb_id: films[neighbours.index[c]].tmdbId,
+        distance: distance[c],
+        shared_genres: sharedGenres[c],
+        shared_keywords: sharedKeywords[c],
       });
-    });
+    }
   }
   return rows;
 }
