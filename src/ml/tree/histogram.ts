@@ -35,22 +35,28 @@ export function createHistograms(index: FeatureIndex, slots: number, counted: bo
     offset[f] = width;
     width += values.length;
   });
-  const free = new Int32Array(slots);
-  for (let s = 0; s < slots; s++) free[s] = slots - 1 - s;
-  return {
+  const h: Histograms = {
     weight: new Float64Array(slots * width),
     sum: new Float64Array(slots * width),
     count: new Int32Array(slots * width),
     counted,
     offset,
     width,
-    free,
-    available: slots,
+    free: new Int32Array(slots),
+    available: 0,
     flags: Int32Array.from(index.distinct.flatMap((values, f) => (values.length === 2 ? [f] : []))),
     laneWeight: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneSum: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneCount: new Int32Array(4 * MAX_HISTOGRAM_VALUES),
   };
+  freeAllSlots(h);
+  return h;
+}
+
+/** Frees every slot, as a tree starts: a workspace grows many trees. */
+export function freeAllSlots(h: Histograms): void {
+  h.available = h.free.length;
+  for (let s = 0; s < h.free.length; s++) h.free[s] = h.free.length - 1 - s;
 }
 
 export function takeSlot(h: Histograms): number {
