@@ -7,6 +7,7 @@ import { fitForestClassification } from './models/classification.js';
 import { fitClustering } from './models/clustering.js';
 import { fitForestRegression, fitLinearBaseline } from './models/regression.js';
 import { type BoostedModelsResult, fitBoostedModels } from './models/v2.js';
+import { findSimilarFilms } from './similar.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
   type TrainingFilm,
@@ -24,6 +25,12 @@ export * from './types.js';
 export interface ComputeHooks {
   /** Grows the forests' trees: the calling thread unless a worker pool is given. */
   readonly grow?: TreeGrower;
+  /**
+   * Whether `grow` runs on other threads (a worker pool): the calling thread then fits the other
+   * models and finds the similar films while the trees grow, instead of after them. Each step's
+   * seconds are then its own span of wall time, overlapping others'.
+   */
+  readonly concurrent?: boolean;
   readonly onStep?: (step: string) => void;
   /** Seconds on some clock; wall-clock time unless a benchmark wants CPU time. */
   readonly clock?: () => number;
@@ -33,13 +40,15 @@ const wallClock = (): number => performance.now() / 1000;
 
 /**
  * The whole analysis on a set of films: the linear baseline, the random-forest regressor and
- * classifier, k-means with PCA, and k-fold cross-validation of every metric. Pure computation:
- * no I/O; trees are grown by `grow` (the calling thread or a worker pool).
+ * classifier, k-means with PCA, k-fold cross-validation of every metric, the boosted models and
+ * each film's similar films (`keywordsOf`: keyword ids by TMDB id, for their tie-breaking). Pure
+ * computation: no I/O; trees are grown by `grow` (the calling thread or a worker pool).
  */
 export async function computeTraining(
   films: readonly TrainingFilm[],
   settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
   hooks: ComputeHooks = {},
+  keywordsOf: ReadonlyMap<number, readonly number[]> = new Map(),
 ): Promise<TrainingOutcome> {
   const n = films.length;
   if (n < settings.minFilms) return { status: 'insufficient_data', sampleCount: n };
@@ -49,14 +58,37 @@ export async function computeTraining(
   const data = prepareTrainingData(films, settings.linearFeatureSet);
   const forest = forestContext(settings, hooks.grow ?? growOnCallingThread);
 
-  const linear = await step('linear', async () => fitLinearBaseline(data, settings));
-  const regression = await step('rf_regression', () => fitForestRegression(data, settings, forest));
-  const classification = await step('rf_classification', () =>
-    fitForestClassification(data, settings, forest),
-  );
-  const clustering = await step('clustering', async () => fitClustering(films, data, settings));
-  const cv = await step('cross_validation', () => crossValidate(data, settings, forest));
-  const boosted = await step('boosted', async () => fitBoostedModels(films, data, settings));
+  // Every step draws from generators of its own, so the order they run in changes no result.
+  const regressionStep = () => step('rf_regression', () => fitForestRegression(data, settings, forest));
+  const classificationStep = () =>
+    step('rf_classification', () => fitForestClassification(data, settings, forest));
+  const cvStep = () => step('cross_validation', () => crossValidate(data, settings, forest));
+  const ownSteps = async () => {
+    const linear = await step('linear', async () => fitLinearBaseline(data, settings));
+    const clustering = await step('clustering', async () => fitClustering(films, data, settings));
+    const boosted = await step('boosted', () => fitBoostedModels(films, data, settings));
+    const similar = await step('similar', () => findSimilarFilms(films, keywordsOf));
+    return { linear, clustering, boosted, similar };
+  };
+  let regression: Awaited<ReturnType<typeof regressionStep>>;
+  let classification: Awaited<ReturnType<typeof classificationStep>>;
+  let cv: Awaited<ReturnType<typeof cvStep>>;
+  let own: Awaited<ReturnType<typeof ownSteps>>;
+  if (hooks.concurrent) {
+    // The forests queue on the pool at once, keeping every worker busy, while this thread works.
+    [regression, classification, cv, own] = await Promise.all([
+      regressionStep(),
+      classificationStep(),
+      cvStep(),
+      ownSteps(),
+    ]);
+  } else {
+    regression = await regressionStep();
+    classification = await classificationStep();
+    cv = await cvStep();
+    own = await ownSteps();
+  }
+  const { linear, clustering, boosted, similar } = own;
 
   const metrics: TrainingMetrics = {
     n,
@@ -86,6 +118,7 @@ export async function computeTraining(
       clustering: clustering.seconds,
       cross_validation: cv.seconds,
       boosted: boosted.seconds,
+      similar: similar.seconds,
       total: clock() - started,
     },
     linearPredictions: films.map((film, i) => ({
@@ -122,6 +155,7 @@ export async function computeTraining(
       clustering.value.artifact,
       ...BOOSTED_MODELS.map((name) => boosted.value.models[name].artifact),
     ],
+    similarFilms: similar.value,
   };
 }
 

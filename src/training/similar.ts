@@ -1,4 +1,5 @@
 import { buildKdTree, createNeighbourSearch } from '../ml/kd-tree.js';
+import { yieldToEventLoop } from './event-loop.js';
 import { HORROR_FEATURES, horrorFeatureRow } from './features.js';
 import type { TrainingFilm } from './types.js';
 
@@ -26,6 +27,32 @@ export interface SimilarFilm {
   distance: number;
   shared_genres: number;
   shared_keywords: number;
+}
+
+/**
+ * Every film's neighbours, one column per field, films in input order and each film's neighbours
+ * nearest first (rank = position within the film's run + 1). Columns cross threads as they are,
+ * where a million row objects would have to be copied one by one.
+ */
+export interface SimilarFilms {
+  readonly tmdbId: Int32Array;
+  readonly similarTmdbId: Int32Array;
+  readonly rank: Uint8Array;
+  readonly distance: Float64Array;
+  readonly sharedGenres: Uint16Array;
+  readonly sharedKeywords: Uint16Array;
+}
+
+/** The rows the similar_films table receives. */
+export function similarFilmRows(similar: SimilarFilms): SimilarFilm[] {
+  return Array.from(similar.tmdbId, (tmdbId, r) => ({
+    tmdb_id: tmdbId,
+    rank: similar.rank[r],
+    similar_tmdb_id: similar.similarTmdbId[r],
+    distance: similar.distance[r],
+    shared_genres: similar.sharedGenres[r],
+    shared_keywords: similar.sharedKeywords[r],
+  }));
 }
 
 /** Row-major analysis features, each column standardised (a constant column becomes 0). */
@@ -57,7 +84,10 @@ interface SortedSets {
   readonly ids: Int32Array;
 }
 
-function sortedSets<T>(films: readonly TrainingFilm[], valuesOf: (film: TrainingFilm) => Iterable<T>): SortedSets {
+function sortedSets<T>(
+  films: readonly TrainingFilm[],
+  valuesOf: (film: TrainingFilm) => Iterable<T>,
+): SortedSets {
   const idOf = new Map<T, number>();
   const offsets = new Int32Array(films.length + 1);
   const runs: Int32Array[] = films.map((film, i) => {
@@ -98,8 +128,6 @@ function sharedCount({ offsets, ids }: SortedSets, a: number, b: number): number
   return shared;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Each film's ten nearest films in the standardised analysis features (by k-d tree), equal
  * distances ordered by more shared genres, then more shared keywords, then TMDB id.
@@ -107,7 +135,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function findSimilarFilms(
   films: readonly TrainingFilm[],
   keywordsOf: ReadonlyMap<number, readonly number[]>,
-): Promise<SimilarFilm[]> {
+): Promise<SimilarFilms> {
   const tree = buildKdTree(standardisedFeatures(films), HORROR_FEATURES.length);
   const neighbours = createNeighbourSearch(tree, CANDIDATES);
   const genres = sortedSets(films, (film) => film.genres);
@@ -116,7 +144,22 @@ export async function findSimilarFilms(
   const sharedGenres = new Int32Array(CANDIDATES);
   const sharedKeywords = new Int32Array(CANDIDATES);
   const ranked = new Int32Array(CANDIDATES);
-  const rows: SimilarFilm[] = [];
+  const capacity = films.length * Math.min(SIMILAR_FILMS, Math.max(films.length - 1, 0));
+  const out: SimilarFilms = {
+    tmdbId: new Int32Array(capacity),
+    similarTmdbId: new Int32Array(capacity),
+    rank: new Uint8Array(capacity),
+    distance: new Float64Array(capacity),
+    sharedGenres: new Uint16Array(capacity),
+    sharedKeywords: new Uint16Array(capacity),
+  };
+  // Candidate a's place relative to candidate b's: above 0 when b comes first.
+  const before = (a: number, b: number): number =>
+    (Math.abs(distance[a] - distance[b]) > TIE_TOLERANCE ? distance[a] - distance[b] : 0) ||
+    sharedGenres[b] - sharedGenres[a] ||
+    sharedKeywords[b] - sharedKeywords[a] ||
+    films[neighbours.index[a]].tmdbId - films[neighbours.index[b]].tmdbId;
+  let rows = 0;
   for (let i = 0; i < films.length; i++) {
     if (i > 0 && i % QUERIES_PER_SLICE === 0) await yieldToEventLoop();
     neighbours.search(i, MAX_LEAVES);
@@ -127,11 +170,6 @@ export async function findSimilarFilms(
       sharedGenres[c] = sharedCount(genres, i, j);
       sharedKeywords[c] = sharedCount(keywords, i, j);
     }
-    const before = (a: number, b: number): number =>
-      (Math.abs(distance[a] - distance[b]) > TIE_TOLERANCE ? distance[a] - distance[b] : 0) ||
-      sharedGenres[b] - sharedGenres[a] ||
-      sharedKeywords[b] - sharedKeywords[a] ||
-      films[neighbours.index[a]].tmdbId - films[neighbours.index[b]].tmdbId;
     // Insertion sort: twenty candidates, already nearly in order.
     for (let c = 0; c < count; c++) {
       let at = c;
@@ -141,18 +179,25 @@ export async function findSimilarFilms(
       }
       ranked[at] = c;
     }
-    const film = films[i];
     for (let rank = 0; rank < Math.min(SIMILAR_FILMS, count); rank++) {
       const c = ranked[rank];
-      rows.push({
-        tmdb_id: film.tmdbId,
-        rank: rank + 1,
-        similar_tmdb_id: films[neighbours.index[c]].tmdbId,
-        distance: distance[c],
-        shared_genres: sharedGenres[c],
-        shared_keywords: sharedKeywords[c],
-      });
+      out.tmdbId[rows] = films[i].tmdbId;
+      out.similarTmdbId[rows] = films[neighbours.index[c]].tmdbId;
+      out.rank[rows] = rank + 1;
+      out.distance[rows] = distance[c];
+      out.sharedGenres[rows] = sharedGenres[c];
+      out.sharedKeywords[rows] = sharedKeywords[c];
+      rows++;
     }
   }
-  return rows;
+  if (rows === capacity) return out;
+  // Only a search stopped by its leaf cap before finding ten films leaves rows unused.
+  return {
+    tmdbId: out.tmdbId.slice(0, rows),
+    similarTmdbId: out.similarTmdbId.slice(0, rows),
+    rank: out.rank.slice(0, rows),
+    distance: out.distance.slice(0, rows),
+    sharedGenres: out.sharedGenres.slice(0, rows),
+    sharedKeywords: out.sharedKeywords.slice(0, rows),
+  };
 }

@@ -6,6 +6,7 @@ import type {
 import type { FilmAttributes } from './features.js';
 import type { BoostedModelName, OutOfFold } from './models/boosted.js';
 import type { PreReleaseFacts } from './pre-release.js';
+import type { SimilarFilms } from './similar.js';
 
 /** The shapes training passes between its modules: films in, settings, results out. */
 
@@ -54,7 +55,10 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   boostedSampleCap: 5000,
 };
 
-/** Wall-clock seconds of each step. */
+/**
+ * Wall-clock seconds of each step. When a worker pool grows the forests, the forest steps overlap
+ * the others, so the steps add up to more than the total.
+ */
 export interface TrainingSeconds {
   readonly linear: number;
   readonly rf_regression: number;
@@ -63,6 +67,8 @@ export interface TrainingSeconds {
   readonly cross_validation: number;
   /** The four gradient-boosted models, their cross-validation and intervals included. */
   readonly boosted: number;
+  /** Each film's nearest films (k-d tree), for the similar_films table. */
+  readonly similar: number;
   readonly total: number;
 }
 
@@ -122,6 +128,7 @@ export interface TrainingResults {
   readonly clusterProfiles: ClusterProfile[];
   readonly outOfFold: OutOfFoldPredictions[];
   readonly artifacts: ModelArtifact[];
+  readonly similarFilms: SimilarFilms;
 }
 
 export type TrainingOutcome =

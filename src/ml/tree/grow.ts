@@ -32,7 +32,10 @@ export function growTrees(task: GrowTask, featureIndex?: FeatureIndex): TreeSet 
  * hundreds of regression trees on the same samples, each to new values written into `task.target`
  * between calls (a classifier's labels are read once, here). The returned function takes the batch's seeds, one tree per seed.
  */
-export function createTreeGrower(task: GrowTask, featureIndex?: FeatureIndex): (seeds: Uint32Array) => TreeSet {
+export function createTreeGrower(
+  task: GrowTask,
+  featureIndex?: FeatureIndex,
+): (seeds: Uint32Array) => TreeSet {
   const { rows: n, cols: p, classes } = task;
   const outputs = classes === 0 ? 1 : classes;
   if (n < 1) throw new RangeError('cannot grow a tree on no samples');

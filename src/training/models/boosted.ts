@@ -14,6 +14,7 @@ import { type MeanStd, meanAbsoluteError, meanStd, r2Score } from '../../ml/metr
 import { createRandom, permutation, type Random } from '../../ml/random.js';
 import type { TrainTestIndices } from '../../ml/split.js';
 import { type BoostedArtifactFields, boostedArtifact } from '../boosted-artifact.js';
+import { yieldToEventLoop } from '../event-loop.js';
 import type { ModelArtifact } from '../types.js';
 
 /** The gradient-boosted models a run trains beside the baseline models, by their stable names. */
@@ -169,7 +170,7 @@ export interface BoostedInput {
  * each fold, on the other folds' residuals, which measures their coverage honestly. The stored
  * model is then fitted on every film, its half-width calibrated on all out-of-fold residuals.
  */
-export function fitBoostedModel(input: BoostedInput): BoostedResult {
+export async function fitBoostedModel(input: BoostedInput): Promise<BoostedResult> {
   const { spec, x, y, folds, seed, sampleCap } = input;
   const n = x.rows;
   const predicted = new Float64Array(n);
@@ -177,7 +178,7 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
   const maes: number[] = [];
   const r2s: number[] = [];
   let sampled = false;
-  folds.forEach(({ train, test }, fold) => {
+  for (const [fold, { train, test }] of folds.entries()) {
     // Each fold's generator starts afresh, so a fold's model does not depend on the folds before it.
     const random = createRandom(seed);
     const rows = capRows(train, sampleCap, random);
@@ -191,14 +192,15 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
     const estimate = predictGradientBoosting(model, selectRows(x, test)).map((value) =>
       clampToRange(value, spec.range),
     );
-    test.forEach((row, k) => {
-      predicted[row] = estimate[k];
-      foldOf[row] = fold;
-    });
+    for (let k = 0; k < test.length; k++) {
+      predicted[test[k]] = estimate[k];
+      foldOf[test[k]] = fold;
+    }
     const actual = selectValues(y, test);
     maes.push(meanAbsoluteError(actual, estimate));
     r2s.push(r2Score(actual, estimate));
-  });
+    await yieldToEventLoop();
+  }
   const residuals = Float64Array.from(y, (actual, i) => residualOf(spec.scale, actual, predicted[i]));
   const intervals: Interval[] = new Array(n);
   folds.forEach((_, fold) => {

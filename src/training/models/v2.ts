@@ -24,11 +24,11 @@ export interface BoostedModelsResult {
  * included), pre_release_popularity and pre_release_rating on what is known before release. All
  * are cross-validated on the same shuffled folds as the baseline regressions.
  */
-export function fitBoostedModels(
+export async function fitBoostedModels(
   films: readonly TrainingFilm[],
   data: TrainingData,
   settings: TrainingSettings,
-): BoostedModelsResult {
+): Promise<BoostedModelsResult> {
   const { vocabulary, notes } = fitPreReleaseVocabulary(films);
   const folds = kFold(data.n, settings.folds, seededRandom(settings));
   const preRelease = preReleaseMatrix(films, vocabulary);
@@ -49,14 +49,18 @@ export function fitBoostedModels(
   const analysis = inputs(data.horror, 'horror', HORROR_FEATURES);
   const beforeRelease = inputs(preRelease, 'pre_release', preReleaseFeatureNames(vocabulary));
   const models = {
-    popularity_v2: fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }),
-    rating_v2: fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }),
-    pre_release_popularity: fitBoostedModel({
+    popularity_v2: await fitBoostedModel({
+      ...analysis,
+      spec: BOOSTED_SPECS.popularity_v2,
+      y: data.popularity,
+    }),
+    rating_v2: await fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }),
+    pre_release_popularity: await fitBoostedModel({
       ...beforeRelease,
       spec: BOOSTED_SPECS.pre_release_popularity,
       y: data.popularity,
     }),
-    pre_release_rating: fitBoostedModel({
+    pre_release_rating: await fitBoostedModel({
       ...beforeRelease,
       spec: BOOSTED_SPECS.pre_release_rating,
       y: data.voteAverage,
