@@ -1,7 +1,8 @@
 /**
  * k-nearest-neighbour search (Euclidean) with a k-d tree over row-major points. Building sorts
  * each node's points along its widest dimension; a query descends to the nearer side first and
- * visits the far side only when the splitting plane is closer than the current k-th distance.
+ * visits the far side only when the far side's bounding box (the smallest box around its points)
+ * is closer than the current k-th distance.
  * Nodes live in flat typed arrays and the points are copied in tree order, so a leaf's points sit
  * side by side in memory and a search allocates nothing.
  */
@@ -23,6 +24,9 @@ export interface KdTree {
   readonly split: Float64Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
+  /** Per node, row-major (nodes × dimensions): the lowest and highest value of its points. */
+  readonly low: Float64Array;
+  readonly high: Float64Array;
   /** Longest root-to-leaf path, in nodes: bounds a search's stack. */
   readonly depth: number;
 }
@@ -129,6 +133,7 @@ export function buildKdTree(points: Float64Array, dimensions: number): KdTree {
     inTreeOrder.set(points.subarray(order[p] * dimensions, (order[p] + 1) * dimensions), p * dimensions);
     positionOf[order[p]] = p;
   }
+  const { low, high } = boundingBoxes(inTreeOrder, dimensions, nodes);
   return {
     dimensions,
     points: inTreeOrder,
@@ -140,8 +145,43 @@ export function buildKdTree(points: Float64Array, dimensions: number): KdTree {
     split: Float64Array.from(nodes.split),
     left: Int32Array.from(nodes.left),
     right: Int32Array.from(nodes.right),
+    low,
+    high,
     depth,
   };
+}
+
+/** Each node's bounding box; children have higher ids than their parent, so a backward pass suffices. */
+function boundingBoxes(
+  points: Float64Array,
+  d: number,
+  nodes: NodeList,
+): { low: Float64Array; high: Float64Array } {
+  const count = nodes.start.length;
+  const low = new Float64Array(count * d);
+  const high = new Float64Array(count * d);
+  for (let node = count - 1; node >= 0; node--) {
+    const at = node * d;
+    const left = nodes.left[node];
+    if (left >= 0) {
+      const right = nodes.right[node];
+      for (let j = 0; j < d; j++) {
+        low[at + j] = Math.min(low[left * d + j], low[right * d + j]);
+        high[at + j] = Math.max(high[left * d + j], high[right * d + j]);
+      }
+      continue;
+    }
+    low.fill(Number.POSITIVE_INFINITY, at, at + d);
+    high.fill(Number.NEGATIVE_INFINITY, at, at + d);
+    for (let p = nodes.start[node]; p < nodes.end[node]; p++) {
+      for (let j = 0; j < d; j++) {
+        const value = points[p * d + j];
+        if (value < low[at + j]) low[at + j] = value;
+        if (value > high[at + j]) high[at + j] = value;
+      }
+    }
+  }
+  return { low, high };
 }
 
 /**
@@ -161,14 +201,40 @@ export interface NeighbourSearch {
 }
 
 export function createNeighbourSearch(tree: KdTree, k: number): NeighbourSearch {
-  const { points, dimensions: d, order, positionOf, start, end, dimension, split, left, right } = tree;
+  const {
+    points,
+    dimensions: d,
+    order,
+    positionOf,
+    start,
+    end,
+    dimension,
+    split,
+    left,
+    right,
+    low,
+    high,
+  } = tree;
   const index = new Int32Array(k);
   const squared = new Float64Array(k);
   const target = new Float64Array(d);
-  // Far sides waiting to be visited, with the squared distance to their splitting plane.
+  // Far sides waiting to be visited, with the squared distance to their bounding box.
   const pending = new Int32Array(tree.depth + 1);
-  const pendingGap = new Float64Array(tree.depth + 1);
+  const pendingBound = new Float64Array(tree.depth + 1);
   let count = 0;
+
+  /** Squared distance from the query to a node's bounding box: no point of the node is nearer. */
+  const boxDistance = (node: number): number => {
+    const at = node * d;
+    let sum = 0;
+    for (let j = 0; j < d; j++) {
+      const below = low[at + j] - target[j];
+      const above = target[j] - high[at + j];
+      const gap = below > 0 ? below : above > 0 ? above : 0;
+      sum += gap * gap;
+    }
+    return sum;
+  };
 
   const consider = (position: number): void => {
     const base = position * d;
@@ -200,19 +266,20 @@ export function createNeighbourSearch(tree: KdTree, k: number): NeighbourSearch 
     let leavesLeft = maxLeaves;
     let top = 0;
     pending[top] = 0;
-    pendingGap[top] = -1;
+    pendingBound[top] = 0;
     top++;
     while (top > 0) {
       top--;
       let node = pending[top];
-      const gap = pendingGap[top];
-      if (gap >= 0 && !(leavesLeft > 0 && (count < k || gap <= squared[count - 1]))) continue;
+      // A box no nearer than the k-th neighbour holds no point that could enter.
+      if (leavesLeft <= 0 || (count === k && pendingBound[top] >= squared[k - 1])) continue;
       while (left[node] >= 0) {
-        const offset = target[dimension[node]] - split[node];
-        pending[top] = offset < 0 ? right[node] : left[node];
-        pendingGap[top] = offset * offset;
+        const nearLeft = target[dimension[node]] < split[node];
+        const far = nearLeft ? right[node] : left[node];
+        pending[top] = far;
+        pendingBound[top] = boxDistance(far);
         top++;
-        node = offset < 0 ? left[node] : right[node];
+        node = nearLeft ? left[node] : right[node];
       }
       leavesLeft--;
       // A leaf above LEAF_SIZE holds identical points: all at one distance, so k + 1 of them suffice.
