@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type BinEdges, binFeatures, fitBinEdges, MAX_BINS } from './binning.js';
 import { createMatrix, type Matrix, selectRows, selectValues } from './matrix.js';
-import type { Random } from './random.js';
+import { createRandom, type Random } from './random.js';
 import { trainTestSplit } from './split.js';
 import { createTreeGrower, type FeatureIndex, indexFeatures, type TreeSet } from './tree/index.js';
 
@@ -260,6 +260,22 @@ export function fitGradientBoostingRegressor(
     if (shouldStop(validationLoss, settings.nIterNoChange, settings.tol)) break;
   }
   return { kind: 'gradient-boosting', features: features.cols, settings, baseline, trees, validationLoss };
+}
+
+/** One fit as plain data, so it can be sent to a worker thread. */
+export interface BoostingJob {
+  readonly features: Matrix;
+  readonly target: Float64Array;
+  readonly options: BoostingOptions;
+  /** State of the createRandom generator the fit draws from (see StatefulRandom). */
+  readonly randomState: number;
+}
+
+/** Fits boosting jobs: on the calling thread, or in a worker pool. */
+export type BoostingFitter = (job: BoostingJob) => Promise<BoostingModel>;
+
+export function fitBoostingJob(job: BoostingJob): BoostingModel {
+  return fitGradientBoostingRegressor(job.features, job.target, job.options, createRandom(job.randomState));
 }
 
 export function predictGradientBoosting(model: BoostingModel, features: Matrix): Float64Array {

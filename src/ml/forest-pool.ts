@@ -1,17 +1,21 @@
 import type { Worker } from 'node:worker_threads';
+import { type BoostingFitter, type BoostingModel, fitBoostingJob } from './boosting.js';
 import { mergeTreeSets, type TreeGrower } from './forest.js';
+import type { PoolRequest } from './forest-worker.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
 import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
-/** Worker threads that grow trees; reuse one pool for many forests, then close it. */
+/** Worker threads that grow trees and fit boosted models; reuse one pool for many models, then close it. */
 export interface ForestPool {
   readonly threads: number;
   readonly grow: TreeGrower;
+  /** Fits a boosting job on the worker with the fewest jobs waiting. */
+  readonly boost: BoostingFitter;
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve(result: TreeSet): void;
+  resolve(result: TreeSet | BoostingModel): void;
   reject(error: Error): void;
 }
 
@@ -35,7 +39,7 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     const thread: PoolThread = { worker, pending: new Map() };
     // An idle pool must not keep the process alive; a busy one must.
     worker.unref();
-    worker.on('message', (message: { id: number; result?: TreeSet; error?: string }) => {
+    worker.on('message', (message: { id: number; result?: TreeSet | BoostingModel; error?: string }) => {
       const job = thread.pending.get(message.id);
       if (!job) return;
       thread.pending.delete(message.id);
@@ -55,16 +59,16 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     return thread;
   });
 
-  const send = (thread: PoolThread, task: GrowTask): Promise<TreeSet> =>
-    new Promise<TreeSet>((resolve, reject) => {
+  const send = <T extends TreeSet | BoostingModel>(thread: PoolThread, request: PoolRequest): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
       if (thread.failure) {
         reject(thread.failure);
         return;
       }
       const id = nextId++;
-      thread.pending.set(id, { resolve, reject });
+      thread.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
       thread.worker.ref();
-      thread.worker.postMessage({ id, task });
+      thread.worker.postMessage({ id, ...request });
     });
 
   const grow: TreeGrower = async (task) => {
@@ -75,15 +79,22 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     let first = 0;
     for (let b = 0; b < blocks; b++) {
       const size = Math.floor(trees / blocks) + (b < trees % blocks ? 1 : 0);
-      jobs.push(send(pool[b], { ...task, seeds: task.seeds.slice(first, first + size) }));
+      jobs.push(send<TreeSet>(pool[b], { task: { ...task, seeds: task.seeds.slice(first, first + size) } }));
       first += size;
     }
     return mergeTreeSets(await Promise.all(jobs));
   };
 
+  const boost: BoostingFitter = async (job) => {
+    if (closed) throw new Error('forest pool is closed');
+    const idlest = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    return send<BoostingModel>(idlest, { boosting: job });
+  };
+
   return {
     threads: count,
     grow,
+    boost,
     close: async () => {
       closed = true;
       await Promise.all(pool.map((thread) => thread.worker.terminate()));
@@ -93,3 +104,6 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
 
 /** Grows trees on the calling thread: the path used when only one core is available. */
 export const growOnCallingThread: TreeGrower = async (task) => growTrees(task);
+
+/** Fits boosting jobs on the calling thread. */
+export const boostOnCallingThread: BoostingFitter = async (job) => fitBoostingJob(job);

@@ -1,17 +1,25 @@
 import { parentPort } from 'node:worker_threads';
+import { type BoostingJob, fitBoostingJob } from './boosting.js';
 import { type GrowTask, growTrees } from './tree/index.js';
 
-/** Entry point of a forest worker thread: grows the trees of each task it is sent. */
-interface GrowMessage {
-  readonly id: number;
-  readonly task: GrowTask;
-}
+/** Entry point of a forest worker thread: grows the trees of each task, or fits each boosting job, it is sent. */
+export type PoolRequest = { readonly task: GrowTask } | { readonly boosting: BoostingJob };
+type PoolMessage = PoolRequest & { readonly id: number };
 
 const port = parentPort;
 if (!port) throw new Error('forest-worker must run in a worker thread');
-port.on('message', ({ id, task }: GrowMessage) => {
+port.on('message', (message: PoolMessage) => {
+  const { id } = message;
+  if ('boosting' in message) {
+    try {
+      port.postMessage({ id, result: fitBoostingJob(message.boosting) });
+    } catch (error) {
+      port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+    return;
+  }
   try {
-    const result = growTrees(task);
+    const result = growTrees(message.task);
     const buffers = [
       result.nodeOffsets,
       result.leafOffsets,

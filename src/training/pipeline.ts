@@ -1,5 +1,6 @@
+import type { BoostingFitter } from '../ml/boosting.js';
 import type { TreeGrower } from '../ml/forest.js';
-import { growOnCallingThread } from '../ml/forest-pool.js';
+import { boostOnCallingThread, growOnCallingThread } from '../ml/forest-pool.js';
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
@@ -25,6 +26,8 @@ export * from './types.js';
 export interface ComputeHooks {
   /** Grows the forests' trees: the calling thread unless a worker pool is given. */
   readonly grow?: TreeGrower;
+  /** Fits the boosted models: the calling thread unless a worker pool is given. */
+  readonly boost?: BoostingFitter;
   /**
    * Whether `grow` runs on other threads (a worker pool): the calling thread then fits the other
    * models and finds the similar films while the trees grow, instead of after them. Each step's
@@ -66,7 +69,9 @@ export async function computeTraining(
   const ownSteps = async () => {
     const linear = await step('linear', async () => fitLinearBaseline(data, settings));
     const clustering = await step('clustering', async () => fitClustering(films, data, settings));
-    const boosted = await step('boosted', () => fitBoostedModels(films, data, settings));
+    const boosted = await step('boosted', () =>
+      fitBoostedModels(films, data, settings, hooks.boost ?? boostOnCallingThread),
+    );
     const similar = await step('similar', () => findSimilarFilms(films, keywordsOf));
     return { linear, clustering, boosted, similar };
   };
@@ -83,10 +88,10 @@ export async function computeTraining(
       ownSteps(),
     ]);
   } else {
+    own = await ownSteps();
     regression = await regressionStep();
     classification = await classificationStep();
     cv = await cvStep();
-    own = await ownSteps();
   }
   const { linear, clustering, boosted, similar } = own;
 

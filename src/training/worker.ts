@@ -30,6 +30,7 @@ port.once('message', async (request: TrainingRequest) => {
       request.settings,
       {
         grow: pool?.grow,
+        boost: pool?.boost,
         concurrent: pool !== undefined,
         onStep: (step) => port.postMessage({ type: 'step', step } satisfies TrainingMessage),
       },

@@ -109,7 +109,7 @@ describe('training pipeline', () => {
       const together = await computeTraining(
         films,
         settings,
-        { grow: pool.grow, concurrent: true },
+        { grow: pool.grow, boost: pool.boost, concurrent: true },
         keywordsOf,
       );
       if (alone.status !== 'succeeded' || together.status !== 'succeeded')

@@ -1,3 +1,4 @@
+import type { BoostingFitter } from '../../ml/boosting.js';
 import { column, type Matrix } from '../../ml/matrix.js';
 import { kFold } from '../../ml/split.js';
 import { columnStatistics } from '../boosted-artifact.js';
@@ -28,6 +29,7 @@ export async function fitBoostedModels(
   films: readonly TrainingFilm[],
   data: TrainingData,
   settings: TrainingSettings,
+  fit: BoostingFitter,
 ): Promise<BoostedModelsResult> {
   const { vocabulary, notes } = fitPreReleaseVocabulary(films);
   const folds = kFold(data.n, settings.folds, seededRandom(settings));
@@ -48,23 +50,21 @@ export async function fitBoostedModels(
   });
   const analysis = inputs(data.horror, 'horror', HORROR_FEATURES);
   const beforeRelease = inputs(preRelease, 'pre_release', preReleaseFeatureNames(vocabulary));
+  // Side by side: with a worker pool, every model's fits queue at once.
+  const [popularity, rating, preReleasePopularity, preReleaseRating] = await Promise.all([
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }, fit),
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }, fit),
+    fitBoostedModel(
+      { ...beforeRelease, spec: BOOSTED_SPECS.pre_release_popularity, y: data.popularity },
+      fit,
+    ),
+    fitBoostedModel({ ...beforeRelease, spec: BOOSTED_SPECS.pre_release_rating, y: data.voteAverage }, fit),
+  ]);
   const models = {
-    popularity_v2: await fitBoostedModel({
-      ...analysis,
-      spec: BOOSTED_SPECS.popularity_v2,
-      y: data.popularity,
-    }),
-    rating_v2: await fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }),
-    pre_release_popularity: await fitBoostedModel({
-      ...beforeRelease,
-      spec: BOOSTED_SPECS.pre_release_popularity,
-      y: data.popularity,
-    }),
-    pre_release_rating: await fitBoostedModel({
-      ...beforeRelease,
-      spec: BOOSTED_SPECS.pre_release_rating,
-      y: data.voteAverage,
-    }),
+    popularity_v2: popularity,
+    rating_v2: rating,
+    pre_release_popularity: preReleasePopularity,
+    pre_release_rating: preReleaseRating,
   };
   if (Object.values(models).some((model) => model.sampled)) {
     notes.push(
