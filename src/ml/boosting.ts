@@ -241,6 +241,7 @@ export function fitGradientBoostingRegressor(
       minSamplesLeaf: settings.minSamplesLeaf,
       minSamplesSplit: 2,
       bootstrap: false,
+      maxSamples: Number.POSITIVE_INFINITY,
     },
     binned.index,
   );

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { type BoostingFitter, type BoostingModel, fitBoostingJob } from './boosting.js';
 import { mergeTreeSets, type TreeGrower } from './forest.js';
 import type { PoolRequest } from './forest-worker.js';
+import { type AllNeighbours, findAllNeighbours, type NeighboursFinder } from './kd-tree.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
 import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
@@ -11,11 +12,13 @@ export interface ForestPool {
   readonly grow: TreeGrower;
   /** Fits a boosting job on the worker with the fewest jobs waiting. */
   readonly boost: BoostingFitter;
+  /** Searches every row's neighbours on the worker with the fewest jobs waiting. */
+  readonly neighbours: NeighboursFinder;
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve(result: TreeSet | BoostingModel): void;
+  resolve(result: TreeSet | BoostingModel | AllNeighbours): void;
   reject(error: Error): void;
 }
 
@@ -39,14 +42,17 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     const thread: PoolThread = { worker, pending: new Map() };
     // An idle pool must not keep the process alive; a busy one must.
     worker.unref();
-    worker.on('message', (message: { id: number; result?: TreeSet | BoostingModel; error?: string }) => {
-      const job = thread.pending.get(message.id);
-      if (!job) return;
-      thread.pending.delete(message.id);
-      if (thread.pending.size === 0) worker.unref();
-      if (message.result) job.resolve(message.result);
-      else job.reject(new Error(`forest worker failed: ${message.error}`));
-    });
+    worker.on(
+      'message',
+      (message: { id: number; result?: TreeSet | BoostingModel | AllNeighbours; error?: string }) => {
+        const job = thread.pending.get(message.id);
+        if (!job) return;
+        thread.pending.delete(message.id);
+        if (thread.pending.size === 0) worker.unref();
+        if (message.result) job.resolve(message.result);
+        else job.reject(new Error(`forest worker failed: ${message.error}`));
+      },
+    );
     const failAll = (error: Error) => {
       thread.failure ??= error;
       for (const job of thread.pending.values()) job.reject(error);
@@ -59,7 +65,10 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     return thread;
   });
 
-  const send = <T extends TreeSet | BoostingModel>(thread: PoolThread, request: PoolRequest): Promise<T> =>
+  const send = <T extends TreeSet | BoostingModel | AllNeighbours>(
+    thread: PoolThread,
+    request: PoolRequest,
+  ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (thread.failure) {
         reject(thread.failure);
@@ -85,16 +94,18 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     return mergeTreeSets(await Promise.all(jobs));
   };
 
-  const boost: BoostingFitter = async (job) => {
+  const idlest = (): PoolThread => {
     if (closed) throw new Error('forest pool is closed');
-    const idlest = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    return send<BoostingModel>(idlest, { boosting: job });
+    return pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   };
+  const boost: BoostingFitter = async (job) => send<BoostingModel>(idlest(), { boosting: job });
+  const neighbours: NeighboursFinder = async (job) => send<AllNeighbours>(idlest(), { neighbours: job });
 
   return {
     threads: count,
     grow,
     boost,
+    neighbours,
     close: async () => {
       closed = true;
       await Promise.all(pool.map((thread) => thread.worker.terminate()));
@@ -107,3 +118,6 @@ export const growOnCallingThread: TreeGrower = async (task) => growTrees(task);
 
 /** Fits boosting jobs on the calling thread. */
 export const boostOnCallingThread: BoostingFitter = async (job) => fitBoostingJob(job);
+
+/** Searches neighbours on the calling thread. */
+export const neighboursOnCallingThread: NeighboursFinder = async (job) => findAllNeighbours(job);

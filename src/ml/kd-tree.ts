@@ -299,3 +299,41 @@ export function createNeighbourSearch(tree: KdTree, k: number): NeighbourSearch 
     search,
   };
 }
+
+/** Every row's k nearest rows, as a whole: row i's neighbours at [i · k, (i + 1) · k), nearest first. */
+export interface AllNeighbours {
+  readonly k: number;
+  readonly index: Int32Array;
+  readonly squared: Float64Array;
+  /** How many of row i's k places hold a neighbour (fewer only with fewer than k + 1 rows, or a leaf cap). */
+  readonly found: Int32Array;
+}
+
+/** What a search of every row's neighbours is given: plain data, so it can be sent to a worker thread. */
+export interface NeighboursJob {
+  /** Row-major points, `dimensions` values per row. */
+  readonly points: Float64Array;
+  readonly dimensions: number;
+  readonly k: number;
+  /** Leaves one search may read (see NeighbourSearch.search). */
+  readonly maxLeaves: number;
+}
+
+/** Searches every row's neighbours: on the calling thread, or in a worker pool. */
+export type NeighboursFinder = (job: NeighboursJob) => Promise<AllNeighbours>;
+
+export function findAllNeighbours(job: NeighboursJob): AllNeighbours {
+  const { points, dimensions, k, maxLeaves } = job;
+  const n = dimensions === 0 ? 0 : points.length / dimensions;
+  const search = createNeighbourSearch(buildKdTree(points, dimensions), k);
+  const index = new Int32Array(n * k);
+  const squared = new Float64Array(n * k);
+  const found = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    search.search(i, maxLeaves);
+    found[i] = search.count;
+    index.set(search.index.subarray(0, search.count), i * k);
+    squared.set(search.squared.subarray(0, search.count), i * k);
+  }
+  return { k, index, squared, found };
+}

@@ -1,6 +1,7 @@
 import type { BoostingFitter } from '../ml/boosting.js';
 import type { TreeGrower } from '../ml/forest.js';
-import { boostOnCallingThread, growOnCallingThread } from '../ml/forest-pool.js';
+import { boostOnCallingThread, growOnCallingThread, neighboursOnCallingThread } from '../ml/forest-pool.js';
+import type { NeighboursFinder } from '../ml/kd-tree.js';
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
@@ -28,6 +29,8 @@ export interface ComputeHooks {
   readonly grow?: TreeGrower;
   /** Fits the boosted models: the calling thread unless a worker pool is given. */
   readonly boost?: BoostingFitter;
+  /** Searches the similar films' neighbours: the calling thread unless a worker pool is given. */
+  readonly neighbours?: NeighboursFinder;
   /**
    * Whether `grow` runs on other threads (a worker pool): the calling thread then fits the other
    * models and finds the similar films while the trees grow, instead of after them. Each step's
@@ -62,38 +65,49 @@ export async function computeTraining(
   const forest = forestContext(settings, hooks.grow ?? growOnCallingThread);
 
   // Every step draws from generators of its own, so the order they run in changes no result.
+  const linearStep = () => step('linear', async () => fitLinearBaseline(data, settings));
+  const clusteringStep = () => step('clustering', async () => fitClustering(films, data, settings));
+  const boostedStep = () =>
+    step('boosted', () => fitBoostedModels(films, data, settings, hooks.boost ?? boostOnCallingThread));
+  const similarStep = () =>
+    step('similar', () => findSimilarFilms(films, keywordsOf, hooks.neighbours ?? neighboursOnCallingThread));
   const regressionStep = () => step('rf_regression', () => fitForestRegression(data, settings, forest));
   const classificationStep = () =>
     step('rf_classification', () => fitForestClassification(data, settings, forest));
   const cvStep = () => step('cross_validation', () => crossValidate(data, settings, forest));
-  const ownSteps = async () => {
-    const linear = await step('linear', async () => fitLinearBaseline(data, settings));
-    const clustering = await step('clustering', async () => fitClustering(films, data, settings));
-    const boosted = await step('boosted', () =>
-      fitBoostedModels(films, data, settings, hooks.boost ?? boostOnCallingThread),
-    );
-    const similar = await step('similar', () => findSimilarFilms(films, keywordsOf));
-    return { linear, clustering, boosted, similar };
-  };
+  let linear: Awaited<ReturnType<typeof linearStep>>;
+  let clustering: Awaited<ReturnType<typeof clusteringStep>>;
+  let boosted: Awaited<ReturnType<typeof boostedStep>>;
+  let similar: Awaited<ReturnType<typeof similarStep>>;
   let regression: Awaited<ReturnType<typeof regressionStep>>;
   let classification: Awaited<ReturnType<typeof classificationStep>>;
   let cv: Awaited<ReturnType<typeof cvStep>>;
-  let own: Awaited<ReturnType<typeof ownSteps>>;
   if (hooks.concurrent) {
-    // The forests queue on the pool at once, keeping every worker busy, while this thread works.
-    [regression, classification, cv, own] = await Promise.all([
-      regressionStep(),
-      classificationStep(),
-      cvStep(),
-      ownSteps(),
-    ]);
+    // The pool grows the forests one after another and, between them, searches the similar films'
+    // neighbours and fits the boosted models, so its workers always have a task waiting; this
+    // thread meanwhile fits the linear baseline and the clusters, and predicts, ranks and scores
+    // what the pool sends back.
+    const forests = (async () => {
+      const first = await regressionStep();
+      const second = await classificationStep();
+      return [first, second, await cvStep()] as const;
+    })();
+    const searching = similarStep();
+    const boosting = boostedStep();
+    linear = await linearStep();
+    clustering = await clusteringStep();
+    similar = await searching;
+    boosted = await boosting;
+    [regression, classification, cv] = await forests;
   } else {
-    own = await ownSteps();
+    linear = await linearStep();
+    clustering = await clusteringStep();
+    boosted = await boostedStep();
+    similar = await similarStep();
     regression = await regressionStep();
     classification = await classificationStep();
     cv = await cvStep();
   }
-  const { linear, clustering, boosted, similar } = own;
 
   const metrics: TrainingMetrics = {
     n,
@@ -109,7 +123,7 @@ export async function computeTraining(
       coverage: Object.fromEntries(BOOSTED_MODELS.map((name) => [name, boosted.value.models[name].coverage])),
       level: INTERVAL_LEVEL,
     },
-    notes: boosted.value.notes,
+    notes: [...boosted.value.notes, ...forestNotes(n, settings)],
   };
   const { roc } = classification.value;
   return {
@@ -162,6 +176,16 @@ export async function computeTraining(
     ],
     similarFilms: similar.value,
   };
+}
+
+/** Whether the forests' trees drew fewer films than they were given, in words. */
+function forestNotes(n: number, settings: TrainingSettings): string[] {
+  // The largest training part: a cross-validation fold's, or the single split's.
+  const largest = Math.max(n - Math.floor(n / settings.folds), n - Math.ceil(n * settings.testFraction));
+  if (largest <= settings.forestSampleCap) return [];
+  return [
+    `Each tree of the baseline forests drew a bootstrap sample of ${settings.forestSampleCap} of its up to ${largest} training films.`,
+  ];
 }
 
 /** The boosted models' 5-fold figures, named as the metrics document names them. */

@@ -1,4 +1,5 @@
-import { buildKdTree, createNeighbourSearch } from '../ml/kd-tree.js';
+import { neighboursOnCallingThread } from '../ml/forest-pool.js';
+import type { NeighboursFinder } from '../ml/kd-tree.js';
 import { yieldToEventLoop } from './event-loop.js';
 import { HORROR_FEATURES, horrorFeatureRow } from './features.js';
 import type { TrainingFilm } from './types.js';
@@ -19,7 +20,7 @@ const CANDIDATES = 20;
 const MAX_LEAVES = 256;
 /** Distances closer than this count as equal. */
 const TIE_TOLERANCE = 1e-9;
-/** Queries between yields to the event loop, so a server stays responsive while this runs. */
+/** Films between yields to the event loop, so results the pool sends back are taken in meanwhile. */
 const QUERIES_PER_SLICE = 500;
 
 export interface SimilarFilm {
@@ -131,15 +132,21 @@ function sharedCount({ offsets, ids }: SortedSets, a: number, b: number): number
 }
 
 /**
- * Each film's ten nearest films in the standardised analysis features (by k-d tree), equal
- * distances ordered by more shared genres, then more shared keywords, then TMDB id.
+ * Each film's ten nearest films in the standardised analysis features (by k-d tree, searched by
+ * `find`: the calling thread or a worker pool), equal distances ordered by more shared genres,
+ * then more shared keywords, then TMDB id.
  */
 export async function findSimilarFilms(
   films: readonly TrainingFilm[],
   keywordsOf: ReadonlyMap<number, readonly number[]>,
+  find: NeighboursFinder = neighboursOnCallingThread,
 ): Promise<SimilarFilms> {
-  const tree = buildKdTree(standardisedFeatures(films), HORROR_FEATURES.length);
-  const neighbours = createNeighbourSearch(tree, CANDIDATES);
+  const found = await find({
+    points: standardisedFeatures(films),
+    dimensions: HORROR_FEATURES.length,
+    k: CANDIDATES,
+    maxLeaves: MAX_LEAVES,
+  });
   const genres = sortedSets(films, (film) => film.genres);
   const keywords = sortedSets(films, (film) => keywordsOf.get(film.tmdbId) ?? []);
   const distance = new Float64Array(CANDIDATES);
@@ -155,20 +162,22 @@ export async function findSimilarFilms(
     sharedGenres: new Uint16Array(capacity),
     sharedKeywords: new Uint16Array(capacity),
   };
+  let base = 0;
+  const neighbour = (c: number): number => found.index[base + c];
   // Candidate a's place relative to candidate b's: above 0 when b comes first.
   const before = (a: number, b: number): number =>
     (Math.abs(distance[a] - distance[b]) > TIE_TOLERANCE ? distance[a] - distance[b] : 0) ||
     sharedGenres[b] - sharedGenres[a] ||
     sharedKeywords[b] - sharedKeywords[a] ||
-    films[neighbours.index[a]].tmdbId - films[neighbours.index[b]].tmdbId;
+    films[neighbour(a)].tmdbId - films[neighbour(b)].tmdbId;
   let rows = 0;
   for (let i = 0; i < films.length; i++) {
     if (i > 0 && i % QUERIES_PER_SLICE === 0) await yieldToEventLoop();
-    neighbours.search(i, MAX_LEAVES);
-    const count = neighbours.count;
+    base = i * found.k;
+    const count = found.found[i];
     for (let c = 0; c < count; c++) {
-      const j = neighbours.index[c];
-      distance[c] = Math.sqrt(neighbours.squared[c]);
+      const j = neighbour(c);
+      distance[c] = Math.sqrt(found.squared[base + c]);
       sharedGenres[c] = sharedCount(genres, i, j);
       sharedKeywords[c] = sharedCount(keywords, i, j);
     }
@@ -184,7 +193,7 @@ export async function findSimilarFilms(
     for (let rank = 0; rank < Math.min(SIMILAR_FILMS, count); rank++) {
       const c = ranked[rank];
       out.tmdbId[rows] = films[i].tmdbId;
-      out.similarTmdbId[rows] = films[neighbours.index[c]].tmdbId;
+      out.similarTmdbId[rows] = films[neighbour(c)].tmdbId;
       out.rank[rows] = rank + 1;
       out.distance[rows] = distance[c];
       out.sharedGenres[rows] = sharedGenres[c];

@@ -41,6 +41,12 @@ export interface TrainingSettings {
    * bounds their time on large catalogues; every film is still predicted out of fold.
    */
   readonly boostedSampleCap: number;
+  /**
+   * Each tree of the baseline forests draws at most this many films for its bootstrap sample
+   * (scikit-learn's max_samples); with fewer training films it draws as many as there are, so
+   * smaller catalogues are trained exactly as without the cap.
+   */
+  readonly forestSampleCap: number;
 }
 
 export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
@@ -53,6 +59,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   minFilms: 20,
   linearFeatureSet: 'linear',
   boostedSampleCap: 5000,
+  forestSampleCap: 25_000,
 };
 
 /**

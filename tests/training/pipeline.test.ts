@@ -85,6 +85,19 @@ describe('training pipeline', () => {
     expect(b.artifacts).toEqual(a.artifacts);
   });
 
+  it('says when the forests’ trees drew fewer films than they were given', async () => {
+    const capped = await computeTraining(films, { ...settings, trees: 3, forestSampleCap: 50 });
+    const uncapped = await computeTraining(films, { ...settings, trees: 3 });
+    if (capped.status !== 'succeeded' || uncapped.status !== 'succeeded') throw new Error('expected results');
+    expect(capped.metrics.notes).toEqual(
+      expect.arrayContaining([expect.stringContaining('bootstrap sample of 50')]),
+    );
+    expect(uncapped.metrics.notes?.some((note) => note.includes('bootstrap sample'))).toBe(false);
+    expect(capped.artifacts.find((a) => a.modelName === 'rf_regression')?.payload).not.toBe(
+      uncapped.artifacts.find((a) => a.modelName === 'rf_regression')?.payload,
+    );
+  });
+
   it('finds every film’s similar films as part of the run', async () => {
     const outcome = await computeTraining(films, settings);
     if (outcome.status !== 'succeeded') throw new Error('expected a successful run');
@@ -109,7 +122,7 @@ describe('training pipeline', () => {
       const together = await computeTraining(
         films,
         settings,
-        { grow: pool.grow, boost: pool.boost, concurrent: true },
+        { grow: pool.grow, boost: pool.boost, neighbours: pool.neighbours, concurrent: true },
         keywordsOf,
       );
       if (alone.status !== 'succeeded' || together.status !== 'succeeded')

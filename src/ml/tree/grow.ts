@@ -108,7 +108,8 @@ function drawSamples(task: GrowTask, ws: Workspace, random: Random): number {
   const { weight, weightedTarget, target, order, index, listOf } = ws;
   weight.fill(0);
   if (task.bootstrap) {
-    for (let i = 0; i < n; i++) weight[random.nextInt(n)] += 1;
+    const draws = Math.min(n, task.maxSamples);
+    for (let i = 0; i < draws; i++) weight[random.nextInt(n)] += 1;
   } else {
     weight.fill(1);
   }
