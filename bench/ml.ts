@@ -569,6 +569,8 @@ async function main(): Promise<void> {
     'clustering',
     'linear',
     'cross_validation',
+    'boosted',
+    'similar',
     'total',
   ] as const;
   const targets: Record<string, number | undefined> = {

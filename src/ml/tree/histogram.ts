@@ -12,10 +12,11 @@ export interface Histograms {
   readonly sum: Float64Array;
   readonly count: Int32Array;
   /**
-   * Whether `count` is kept for every feature. Only a minimum leaf size above 1 needs sample counts:
-   * otherwise a bin is empty exactly when its weight (a whole number of bootstrap draws) is 0.
+   * How a split search checks the minimum leaf size: 'none' when it is 1 (every occupied bin holds a
+   * sample); 'weights' when every sample weighs 1 (no bootstrap), so a bin's weight is its sample
+   * count; otherwise 'counts', kept beside the weights in `count`.
    */
-  readonly counted: boolean;
+  readonly leafSizes: LeafSizes;
   /** Bins of all histogram features, laid end to end: feature f starts at offset[f]. */
   readonly offset: Int32Array;
   readonly width: number;
@@ -28,7 +29,9 @@ export interface Histograms {
   readonly laneCount: Int32Array;
 }
 
-export function createHistograms(index: FeatureIndex, slots: number, counted: boolean): Histograms {
+export type LeafSizes = 'none' | 'weights' | 'counts';
+
+export function createHistograms(index: FeatureIndex, slots: number, leafSizes: LeafSizes): Histograms {
   const offset = new Int32Array(index.distinct.length);
   let width = 0;
   index.distinct.forEach((values, f) => {
@@ -39,7 +42,7 @@ export function createHistograms(index: FeatureIndex, slots: number, counted: bo
     weight: new Float64Array(slots * width),
     sum: new Float64Array(slots * width),
     count: new Int32Array(slots * width),
-    counted,
+    leafSizes,
     offset,
     width,
     free: new Int32Array(slots),
@@ -125,7 +128,7 @@ export function fillSlot(ws: Workspace, h: Histograms, slot: number, start: numb
     laneWeight.fill(0, 0, 4 * bins);
     laneSum.fill(0, 0, 4 * bins);
     laneCount.fill(0, 0, 4 * bins);
-    if (h.counted) {
+    if (h.leafSizes === 'counts') {
       for (let k = start; k < end; k++) laneCount[4 * codes[column + order[k]] + (k & 3)]++;
     }
     for (let k = start; k < end; k++) {
@@ -170,5 +173,5 @@ export function subtractSlot(h: Histograms, from: number, part: number): void {
     h.weight[a + k] -= h.weight[b + k];
     h.sum[a + k] -= h.sum[b + k];
   }
-  if (h.counted) for (let k = 0; k < h.width; k++) h.count[a + k] -= h.count[b + k];
+  if (h.leafSizes === 'counts') for (let k = 0; k < h.width; k++) h.count[a + k] -= h.count[b + k];
 }
