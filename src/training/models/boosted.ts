@@ -171,11 +171,11 @@ export interface BoostedInput {
  * not see it; per-fold MAE and R² give mean ± std; split-conformal intervals are calibrated, for
  * each fold, on the other folds' residuals, which measures their coverage honestly. The stored
  * model is fitted on every film, its half-width calibrated on all out-of-fold residuals. The six
- * fits are handed to `fit` at once (a worker pool fits them side by side).
+ * fits are handed to `fitter` at once (a worker pool fits them side by side).
  */
 export async function fitBoostedModel(
   input: BoostedInput,
-  fit: BoostingFitter = boostOnCallingThread,
+  fitter: BoostingFitter = boostOnCallingThread,
 ): Promise<BoostedResult> {
   const { spec, x, y, folds, seed, sampleCap } = input;
   const n = x.rows;
@@ -197,7 +197,7 @@ export async function fitBoostedModel(
     ...folds.map(({ train }) => jobOf(train)),
     jobOf(Int32Array.from({ length: n }, (_, i) => i)),
   ];
-  const models = jobs.map(({ job }) => fit(job));
+  const models = jobs.map(({ job }) => fitter(job));
   // Awaited in turn below; if an earlier fit fails first, a later failure is not news.
   for (const model of models) model.catch(() => {});
   const sampled = jobs.some((job) => job.sampled);

@@ -29,7 +29,7 @@ export async function fitBoostedModels(
   films: readonly TrainingFilm[],
   data: TrainingData,
   settings: TrainingSettings,
-  fit: BoostingFitter,
+  fitter: BoostingFitter,
 ): Promise<BoostedModelsResult> {
   const { vocabulary, notes } = fitPreReleaseVocabulary(films);
   const folds = kFold(data.n, settings.folds, seededRandom(settings));
@@ -52,13 +52,16 @@ export async function fitBoostedModels(
   const beforeRelease = inputs(preRelease, 'pre_release', preReleaseFeatureNames(vocabulary));
   // Side by side: with a worker pool, every model's fits queue at once.
   const [popularity, rating, preReleasePopularity, preReleaseRating] = await Promise.all([
-    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }, fit),
-    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }, fit),
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }, fitter),
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }, fitter),
     fitBoostedModel(
       { ...beforeRelease, spec: BOOSTED_SPECS.pre_release_popularity, y: data.popularity },
-      fit,
+      fitter,
     ),
-    fitBoostedModel({ ...beforeRelease, spec: BOOSTED_SPECS.pre_release_rating, y: data.voteAverage }, fit),
+    fitBoostedModel(
+      { ...beforeRelease, spec: BOOSTED_SPECS.pre_release_rating, y: data.voteAverage },
+      fitter,
+    ),
   ]);
   const models = {
     popularity_v2: popularity,
