@@ -4,7 +4,7 @@ import { mergeTreeSets, type TreeGrower } from './forest.js';
 import type { PoolRequest } from './forest-worker.js';
 import { type AllNeighbours, findAllNeighbours, type NeighboursFinder } from './kd-tree.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
-import { growTrees, indexFeatures, type TreeSet } from './tree/index.js';
+import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
 /** Worker threads that grow trees and fit boosted models; reuse one pool for many models, then close it. */
 export interface ForestPool {
@@ -84,16 +84,11 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     if (closed) throw new Error('forest pool is closed');
     const trees = task.seeds.length;
     const blocks = Math.min(count, trees);
-    // Every block needs the same index of the features: built here once, not once per worker.
-    const shared =
-      blocks > 1 && !task.index ? { ...task, index: indexFeatures(task.rows, task.cols, task.data) } : task;
     const jobs: Array<Promise<TreeSet>> = [];
     let first = 0;
     for (let b = 0; b < blocks; b++) {
       const size = Math.floor(trees / blocks) + (b < trees % blocks ? 1 : 0);
-      jobs.push(
-        send<TreeSet>(pool[b], { task: { ...shared, seeds: task.seeds.slice(first, first + size) } }),
-      );
+      jobs.push(send<TreeSet>(pool[b], { task: { ...task, seeds: task.seeds.slice(first, first + size) } }));
       first += size;
     }
     return mergeTreeSets(await Promise.all(jobs));

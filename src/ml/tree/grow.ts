@@ -39,7 +39,7 @@ export function createTreeGrower(
   const { rows: n, cols: p, classes } = task;
   const outputs = classes === 0 ? 1 : classes;
   if (n < 1) throw new RangeError('cannot grow a tree on no samples');
-  const index = featureIndex ?? task.index ?? indexFeatures(n, p, task.data);
+  const index = featureIndex ?? indexFeatures(n, p, task.data);
   const ws = createWorkspace(task, index);
   return (seeds) => growBatch(task, ws, seeds, outputs);
 }

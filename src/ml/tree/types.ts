@@ -1,5 +1,3 @@
-import type { FeatureIndex } from './feature-index.js';
-
 /**
  * What the tree-growing kernel is asked for and what it returns: plain typed arrays both ways, so
  * a task can be sent to a worker thread as it is.
@@ -33,8 +31,6 @@ export interface GrowTask extends GrowSettings {
   readonly target: Float64Array;
   /** One seed per tree: tree t draws its bootstrap sample and features from seeds[t] only. */
   readonly seeds: Uint32Array;
-  /** The features' index, when it was built once for trees grown on several threads. */
-  readonly index?: FeatureIndex;
 }
 
 /**
