@@ -1,9 +1,7 @@
 import {
   classProbability,
-  fitRandomForestClassifierWith,
-  fitRandomForestRegressorWith,
-  predictRandomForest,
-  predictRandomForestProba,
+  fitRandomForestClassifierAndPredict,
+  fitRandomForestRegressorAndPredict,
 } from '../ml/forest.js';
 import { fitLinearRegression, predictLinearRegression } from '../ml/linear.js';
 import { selectValues } from '../ml/matrix.js';
@@ -62,15 +60,15 @@ async function regressionFold(
   scores: Scores,
 ): Promise<() => void> {
   const parts = scaledParts(data.horror, train, test);
-  const model = await fitRandomForestRegressorWith(
+  const { predictions: predicted } = await fitRandomForestRegressorAndPredict(
     forest.grow,
     parts.train,
     selectValues(data.popularity, train),
     forest.options,
+    parts.test,
   );
   return () => {
     const actual = selectValues(data.popularity, test);
-    const predicted = predictRandomForest(model, parts.test);
     scores.rf_regression_r2.push(r2Score(actual, predicted));
     scores.rf_regression_mae.push(meanAbsoluteError(actual, predicted));
     const linearParts = data.linearX === data.horror ? parts : scaledParts(data.linearX, train, test);
@@ -95,15 +93,16 @@ async function classificationFold(
   scores: Scores,
 ): Promise<() => void> {
   const parts = scaledParts(data.horror, train, test);
-  const model = await fitRandomForestClassifierWith(
+  const { model, probabilities } = await fitRandomForestClassifierAndPredict(
     forest.grow,
     parts.train,
     selectValues(data.highRating, train),
     forest.options,
+    parts.test,
   );
   return () => {
     const actual = selectValues(data.highRating, test);
-    const positive = classProbability(model, predictRandomForestProba(model, parts.test));
+    const positive = classProbability(model, probabilities);
     // A fold holding one class only has no ROC curve; scikit-learn would stop, we leave the fold out.
     if (actual.includes(0) && actual.includes(1)) {
       scores.rf_classification_auc.push(rocAucScore(actual, positive));
