@@ -43,7 +43,6 @@ port.on('message', (message: PoolMessage) => {
       result.child,
       result.leafValues,
       result.importances,
-      ...(result.leavesOf ? [result.leavesOf] : []),
     ].map((array) => array.buffer as ArrayBuffer);
     port.postMessage({ id, result }, buffers);
   } catch (error) {

@@ -164,7 +164,7 @@ function assemble(task: GrowTask, settings: ForestSettings, set: TreeSet): Fores
   }
   const total = importance.reduce((a, b) => a + b, 0);
   const featureImportances = importance.map((value) => (counted > 0 && total > 0 ? value / total : 0));
-  const { importances: _perTree, leavesOf: _predicted, ...trees } = set;
+  const { importances: _perTree, ...trees } = set;
   return {
     kind: 'random-forest',
     task: task.classes === 0 ? 'regression' : 'classification',
@@ -197,70 +197,27 @@ export function fitRandomForestClassifier(
   return assemble(task, settings, growTrees(task));
 }
 
-/**
- * A forest fitted with `grow` and its outputs on `rows` (rows × outputs, row-major, as
- * predictRandomForest and predictRandomForestProba give them): the trees are walked where they
- * grow, here only each row's leaf values are added up, in tree order, so the figures are the same.
- */
-async function fitAndPredict(
-  grow: TreeGrower,
-  task: GrowTask,
-  settings: ForestSettings,
-  rows: Matrix,
-): Promise<{ model: ForestModel; outputs: Float64Array }> {
-  if (rows.cols !== task.cols) throw new RangeError(`model expects ${task.cols} features, got ${rows.cols}`);
-  const set = await grow({ ...task, predict: { rows: rows.rows, data: rows.data } });
-  const model = assemble(task, settings, set);
-  const { leavesOf } = set;
-  if (!leavesOf) throw new Error('the grower did not walk the trees for the rows to predict');
-  const { trees, outputs, leafOffsets, leafValues } = model.trees;
-  const n = rows.rows;
-  const out = new Float64Array(n * outputs);
-  for (let t = 0; t < trees; t++) {
-    const leafBase = leafOffsets[t];
-    for (let i = 0; i < n; i++) {
-      const at = (leafBase + leavesOf[t * n + i]) * outputs;
-      for (let c = 0; c < outputs; c++) out[i * outputs + c] += leafValues[at + c];
-    }
-  }
-  for (let k = 0; k < out.length; k++) out[k] /= trees;
-  return { model, outputs: out };
-}
-
-/** The model fitRandomForestRegressor fits, its trees grown by `grow` (e.g. a worker pool), and its predictions of `rows`. */
-export async function fitRandomForestRegressorAndPredict(
+/** Same model as fitRandomForestRegressor, with the trees grown by `grow` (e.g. a worker pool). */
+export async function fitRandomForestRegressorWith(
   grow: TreeGrower,
   features: Matrix,
   target: Float64Array,
-  options: ForestOptions,
-  rows: Matrix,
-): Promise<{ model: ForestModel; predictions: Float64Array }> {
+  options: ForestOptions = {},
+): Promise<ForestModel> {
   const settings = resolveForestSettings(options, features.cols, 'regression');
-  const { model, outputs } = await fitAndPredict(
-    grow,
-    regressionTask(features, target, settings),
-    settings,
-    rows,
-  );
-  return { model, predictions: outputs };
+  const task = regressionTask(features, target, settings);
+  return assemble(task, settings, await grow(task));
 }
 
-/** The model fitRandomForestClassifier fits, its trees grown by `grow`, and its class probabilities of `rows` (rows × classes). */
-export async function fitRandomForestClassifierAndPredict(
+export async function fitRandomForestClassifierWith(
   grow: TreeGrower,
   features: Matrix,
   labels: Int32Array,
-  options: ForestOptions,
-  rows: Matrix,
-): Promise<{ model: ForestModel; probabilities: Float64Array }> {
+  options: ForestOptions = {},
+): Promise<ForestModel> {
   const settings = resolveForestSettings(options, features.cols, 'classification');
-  const { model, outputs } = await fitAndPredict(
-    grow,
-    classificationTask(features, labels, settings),
-    settings,
-    rows,
-  );
-  return { model, probabilities: outputs };
+  const task = classificationTask(features, labels, settings);
+  return assemble(task, settings, await grow(task));
 }
 
 /** Concatenates tree sets grown separately (in tree order). */
@@ -271,7 +228,6 @@ export function mergeTreeSets(sets: readonly TreeSet[]): TreeSet {
   const nodes = sets.reduce((sum, set) => sum + set.feature.length, 0);
   const leaves = sets.reduce((sum, set) => sum + set.leafValues.length, 0);
   const importanceLength = sets.reduce((sum, set) => sum + set.importances.length, 0);
-  const predicted = sets.every((set) => set.leavesOf !== undefined);
   const nodeOffsets = new Int32Array(trees + 1);
   const leafOffsets = new Int32Array(trees + 1);
   const feature = new Int32Array(nodes);
@@ -298,26 +254,7 @@ export function mergeTreeSets(sets: readonly TreeSet[]): TreeSet {
     leafBase += set.leafValues.length;
     importanceBase += set.importances.length;
   }
-  const merged = {
-    trees,
-    outputs,
-    nodeOffsets,
-    leafOffsets,
-    feature,
-    threshold,
-    child,
-    leafValues,
-    importances,
-  };
-  if (!predicted) return merged;
-  // Tree-major, so the blocks' leaves follow one another in tree order.
-  const leavesOf = new Int32Array(sets.reduce((sum, set) => sum + (set.leavesOf?.length ?? 0), 0));
-  let at = 0;
-  for (const set of sets) {
-    leavesOf.set(set.leavesOf ?? [], at);
-    at += set.leavesOf?.length ?? 0;
-  }
-  return { ...merged, leavesOf };
+  return { trees, outputs, nodeOffsets, leafOffsets, feature, threshold, child, leafValues, importances };
 }
 
 /** Average over trees of the leaf values reached by each row: rows × outputs, row-major. */

@@ -1,7 +1,9 @@
 import {
   classProbability,
-  fitRandomForestClassifierAndPredict,
-  fitRandomForestRegressorAndPredict,
+  fitRandomForestClassifierWith,
+  fitRandomForestRegressorWith,
+  predictRandomForest,
+  predictRandomForestProba,
 } from '../ml/forest.js';
 import { fitLinearRegression, predictLinearRegression } from '../ml/linear.js';
 import { selectValues } from '../ml/matrix.js';
@@ -60,15 +62,15 @@ async function regressionFold(
   scores: Scores,
 ): Promise<() => void> {
   const parts = scaledParts(data.horror, train, test);
-  const { predictions: predicted } = await fitRandomForestRegressorAndPredict(
+  const model = await fitRandomForestRegressorWith(
     forest.grow,
     parts.train,
     selectValues(data.popularity, train),
     forest.options,
-    parts.test,
   );
   return () => {
     const actual = selectValues(data.popularity, test);
+    const predicted = predictRandomForest(model, parts.test);
     scores.rf_regression_r2.push(r2Score(actual, predicted));
     scores.rf_regression_mae.push(meanAbsoluteError(actual, predicted));
     const linearParts = data.linearX === data.horror ? parts : scaledParts(data.linearX, train, test);
@@ -93,16 +95,15 @@ async function classificationFold(
   scores: Scores,
 ): Promise<() => void> {
   const parts = scaledParts(data.horror, train, test);
-  const { model, probabilities } = await fitRandomForestClassifierAndPredict(
+  const model = await fitRandomForestClassifierWith(
     forest.grow,
     parts.train,
     selectValues(data.highRating, train),
     forest.options,
-    parts.test,
   );
   return () => {
     const actual = selectValues(data.highRating, test);
-    const positive = classProbability(model, probabilities);
+    const positive = classProbability(model, predictRandomForestProba(model, parts.test));
     // A fold holding one class only has no ROC curve; scikit-learn would stop, we leave the fold out.
     if (actual.includes(0) && actual.includes(1)) {
       scores.rf_classification_auc.push(rocAucScore(actual, positive));

@@ -41,7 +41,7 @@ describe('forest workers from compiled JavaScript', () => {
     writeFileSync(
       join(dir, 'check.js'),
       `import { createForestPool } from './ml/forest-pool.js';
-import { fitRandomForestRegressor, fitRandomForestRegressorAndPredict } from './ml/forest.js';
+import { fitRandomForestRegressor, fitRandomForestRegressorWith } from './ml/forest.js';
 import { modelToJson } from './ml/artifact.js';
 const serializeModel = (model) => JSON.stringify(modelToJson(model));
 import { matrixFromRows } from './ml/matrix.js';
@@ -49,7 +49,7 @@ const rows = Array.from({ length: 200 }, (_, i) => [i % 17, (i * 7) % 13]);
 const x = matrixFromRows(rows);
 const y = Float64Array.from(rows, (r) => r[0] * 2 + r[1]);
 const pool = createForestPool(2);
-const { model: parallel } = await fitRandomForestRegressorAndPredict(pool.grow, x, y, { trees: 6, seed: 3 }, x);
+const parallel = await fitRandomForestRegressorWith(pool.grow, x, y, { trees: 6, seed: 3 });
 await pool.close();
 const single = fitRandomForestRegressor(x, y, { trees: 6, seed: 3 });
 console.log(serializeModel(parallel) === serializeModel(single) ? 'identical' : 'different');

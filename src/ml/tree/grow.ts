@@ -81,7 +81,7 @@ function growBatch(task: GrowTask, ws: Workspace, seeds: Uint32Array, outputs: n
     child.set(part.child, nodeOffsets[t]);
     leafValues.set(part.leaves, leafOffsets[t] * outputs);
   });
-  const set: TreeSet = {
+  return {
     trees: seeds.length,
     outputs,
     nodeOffsets,
@@ -92,26 +92,6 @@ function growBatch(task: GrowTask, ws: Workspace, seeds: Uint32Array, outputs: n
     leafValues,
     importances,
   };
-  return task.predict ? { ...set, leavesOf: leavesOf(set, task.predict.rows, task.predict.data) } : set;
-}
-
-/** The leaf each row (column-major data) reaches in each tree of the set: trees × rows. */
-function leavesOf(set: TreeSet, rows: number, data: Float64Array): Int32Array {
-  const { feature, threshold, child, nodeOffsets } = set;
-  const leaves = new Int32Array(set.trees * rows);
-  for (let t = 0; t < set.trees; t++) {
-    const base = nodeOffsets[t];
-    for (let i = 0; i < rows; i++) {
-      let node = base;
-      let f = feature[node];
-      while (f >= 0) {
-        node = data[f * rows + i] <= threshold[node] ? node + 1 : base + child[node];
-        f = feature[node];
-      }
-      leaves[t * rows + i] = child[node];
-    }
-  }
-  return leaves;
 }
 
 /** Whether a node of this many samples at this depth may still be split. */

@@ -31,8 +31,6 @@ export interface GrowTask extends GrowSettings {
   readonly target: Float64Array;
   /** One seed per tree: tree t draws its bootstrap sample and features from seeds[t] only. */
   readonly seeds: Uint32Array;
-  /** Rows (column-major, `cols` features) whose leaf in every tree is wanted back (TreeSet.leavesOf). */
-  readonly predict?: { readonly rows: number; readonly data: Float64Array };
 }
 
 /**
@@ -52,10 +50,4 @@ export interface TreeSet {
   readonly leafValues: Float64Array;
   /** Per tree (row-major trees × features): impurity decrease, normalised to sum 1 per tree. */
   readonly importances: Float64Array;
-  /**
-   * When the task asked to predict rows: per tree, then per row (trees × rows), the leaf the row
-   * reaches (its index into the tree's leaves). Walking the trees is the costly part of a
-   * prediction; whoever grew them does it.
-   */
-  readonly leavesOf?: Int32Array;
 }

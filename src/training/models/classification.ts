@@ -1,5 +1,9 @@
 import { modelToJson } from '../../ml/artifact.js';
-import { classProbability, fitRandomForestClassifierAndPredict } from '../../ml/forest.js';
+import {
+  classProbability,
+  fitRandomForestClassifierWith,
+  predictRandomForestProba,
+} from '../../ml/forest.js';
 import { selectValues } from '../../ml/matrix.js';
 import { accuracy, confusionMatrix, type RocCurve, rocAucScore, rocCurve } from '../../ml/metrics.js';
 import { stratifiedTrainTestSplit } from '../../ml/split.js';
@@ -35,18 +39,17 @@ export async function fitForestClassification(
   }
   const parts = stratifiedTrainTestSplit(highRating, settings.testFraction, seededRandom(settings));
   const scaled = scaledParts(data.horror, parts.train, parts.test);
-  const actual = selectValues(highRating, parts.test);
-  if (!actual.includes(0) || !actual.includes(1)) {
-    throw new Error('too few films on one side of the vote_average median to score a classifier');
-  }
-  const { model: classifier, probabilities } = await fitRandomForestClassifierAndPredict(
+  const classifier = await fitRandomForestClassifierWith(
     forest.grow,
     scaled.train,
     selectValues(highRating, parts.train),
     forest.options,
-    scaled.test,
   );
-  const positive = classProbability(classifier, probabilities);
+  const actual = selectValues(highRating, parts.test);
+  if (!actual.includes(0) || !actual.includes(1)) {
+    throw new Error('too few films on one side of the vote_average median to score a classifier');
+  }
+  const positive = classProbability(classifier, predictRandomForestProba(classifier, scaled.test));
   const predicted = predictedClasses(positive);
   return {
     metrics: {

@@ -1,5 +1,5 @@
 import { modelToJson } from '../../ml/artifact.js';
-import { fitRandomForestRegressorAndPredict } from '../../ml/forest.js';
+import { fitRandomForestRegressorWith, predictRandomForest } from '../../ml/forest.js';
 import { fitLinearRegression, type LinearModel, predictLinearRegression } from '../../ml/linear.js';
 import { selectValues } from '../../ml/matrix.js';
 import { transformStandardScaler } from '../../ml/scaler.js';
@@ -82,15 +82,15 @@ export async function fitForestRegression(
 ): Promise<ForestRegressionResult> {
   const parts = trainTestSplit(data.n, settings.testFraction, seededRandom(settings));
   const scaled = scaledParts(data.horror, parts.train, parts.test);
-  // Every film is predicted once; the test part's predictions are among them (scaling a row does
-  // not depend on the rows beside it).
-  const { model: regressor, predictions } = await fitRandomForestRegressorAndPredict(
+  const regressor = await fitRandomForestRegressorWith(
     forest.grow,
     scaled.train,
     selectValues(data.popularity, parts.train),
     forest.options,
-    transformStandardScaler(scaled.scaler, data.horror),
   );
+  // Every film is predicted once; the test part's predictions are among them (scaling a row does
+  // not depend on the rows beside it).
+  const predictions = predictRandomForest(regressor, transformStandardScaler(scaled.scaler, data.horror));
   const scores = regressionScores(
     selectValues(data.popularity, parts.test),
     selectValues(predictions, parts.test),
