@@ -399,7 +399,13 @@ async function scaleChild(n: number, threads: number, filmsFile: string | undefi
   const outcome = await computeTraining(
     films,
     DEFAULT_TRAINING_SETTINGS,
-    { grow: pool?.grow, boost: pool?.boost, neighbours: pool?.neighbours, concurrent: pool !== undefined },
+    {
+      grow: pool?.grow,
+      boost: pool?.boost,
+      neighbours: pool?.neighbours,
+      kmeans: pool?.kmeans,
+      concurrent: pool !== undefined,
+    },
     keywordsOf,
   );
   const seconds = (performance.now() - started) / 1000;

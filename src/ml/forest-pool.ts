@@ -3,6 +3,7 @@ import { type BoostingFitter, type BoostingModel, fitBoostingJob } from './boost
 import { mergeTreeSets, type TreeGrower } from './forest.js';
 import type { PoolRequest } from './forest-worker.js';
 import { type AllNeighbours, findAllNeighbours, type NeighboursFinder } from './kd-tree.js';
+import { fitKMeansJob, type KMeansFitter, type KMeansResult } from './kmeans.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
 import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
 
@@ -14,11 +15,13 @@ export interface ForestPool {
   readonly boost: BoostingFitter;
   /** Searches every row's neighbours on the worker with the fewest jobs waiting. */
   readonly neighbours: NeighboursFinder;
+  /** Fits a k-means job on the worker with the fewest jobs waiting. */
+  readonly kmeans: KMeansFitter;
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve(result: TreeSet | BoostingModel | AllNeighbours): void;
+  resolve(result: TreeSet | BoostingModel | AllNeighbours | KMeansResult): void;
   reject(error: Error): void;
 }
 
@@ -44,7 +47,11 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     worker.unref();
     worker.on(
       'message',
-      (message: { id: number; result?: TreeSet | BoostingModel | AllNeighbours; error?: string }) => {
+      (message: {
+        id: number;
+        result?: TreeSet | BoostingModel | AllNeighbours | KMeansResult;
+        error?: string;
+      }) => {
         const job = thread.pending.get(message.id);
         if (!job) return;
         thread.pending.delete(message.id);
@@ -65,7 +72,7 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
     return thread;
   });
 
-  const send = <T extends TreeSet | BoostingModel | AllNeighbours>(
+  const send = <T extends TreeSet | BoostingModel | AllNeighbours | KMeansResult>(
     thread: PoolThread,
     request: PoolRequest,
   ): Promise<T> =>
@@ -100,12 +107,14 @@ export function createForestPool(threads = defaultThreadCount()): ForestPool {
   };
   const boost: BoostingFitter = async (job) => send<BoostingModel>(idlest(), { boosting: job });
   const neighbours: NeighboursFinder = async (job) => send<AllNeighbours>(idlest(), { neighbours: job });
+  const kmeans: KMeansFitter = async (job) => send<KMeansResult>(idlest(), { kmeans: job });
 
   return {
     threads: count,
     grow,
     boost,
     neighbours,
+    kmeans,
     close: async () => {
       closed = true;
       await Promise.all(pool.map((thread) => thread.worker.terminate()));
@@ -118,6 +127,9 @@ export const growOnCallingThread: TreeGrower = async (task) => growTrees(task);
 
 /** Fits boosting jobs on the calling thread. */
 export const boostOnCallingThread: BoostingFitter = async (job) => fitBoostingJob(job);
+
+/** Fits k-means on the calling thread. */
+export const kMeansOnCallingThread: KMeansFitter = async (job) => fitKMeansJob(job);
 
 /** Searches neighbours on the calling thread. */
 export const neighboursOnCallingThread: NeighboursFinder = async (job) => findAllNeighbours(job);

@@ -1,5 +1,5 @@
 import type { Matrix } from './matrix.js';
-import type { Random } from './random.js';
+import { createNumpyRandom, type Random } from './random.js';
 
 export interface KMeansOptions {
   readonly k: number;
@@ -398,6 +398,21 @@ function seedKMeansPlusPlus(features: Matrix, k: number, random: Random): Float6
     potential = bestPotential;
   }
   return centers;
+}
+
+/** One k-means fit as plain data, so it can be sent to a worker thread. */
+export interface KMeansJob {
+  readonly features: Matrix;
+  readonly options: KMeansOptions;
+  /** Seed of the numpy-compatible generator the starts are drawn from (createNumpyRandom). */
+  readonly seed: number;
+}
+
+/** Fits k-means jobs: on the calling thread, or in a worker pool. */
+export type KMeansFitter = (job: KMeansJob) => Promise<KMeansResult>;
+
+export function fitKMeansJob(job: KMeansJob): KMeansResult {
+  return fitKMeans(job.features, job.options, createNumpyRandom(job.seed));
 }
 
 /** Nearest centre of each row. */

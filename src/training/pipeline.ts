@@ -1,7 +1,13 @@
 import type { BoostingFitter } from '../ml/boosting.js';
 import type { TreeGrower } from '../ml/forest.js';
-import { boostOnCallingThread, growOnCallingThread, neighboursOnCallingThread } from '../ml/forest-pool.js';
+import {
+  boostOnCallingThread,
+  growOnCallingThread,
+  kMeansOnCallingThread,
+  neighboursOnCallingThread,
+} from '../ml/forest-pool.js';
 import type { NeighboursFinder } from '../ml/kd-tree.js';
+import type { KMeansFitter } from '../ml/kmeans.js';
 import { crossValidate } from './cross-validation.js';
 import { forestContext, prepareTrainingData } from './data.js';
 import { BOOSTED_MODELS, INTERVAL_LEVEL } from './models/boosted.js';
@@ -31,6 +37,8 @@ export interface ComputeHooks {
   readonly boost?: BoostingFitter;
   /** Searches the similar films' neighbours: the calling thread unless a worker pool is given. */
   readonly neighbours?: NeighboursFinder;
+  /** Fits k-means: the calling thread unless a worker pool is given. */
+  readonly kmeans?: KMeansFitter;
   /**
    * Whether `grow` runs on other threads (a worker pool): the calling thread then fits the other
    * models and finds the similar films while the trees grow, instead of after them. Each step's
@@ -66,7 +74,8 @@ export async function computeTraining(
 
   // Every step draws from generators of its own, so the order they run in changes no result.
   const linearStep = () => step('linear', async () => fitLinearBaseline(data, settings));
-  const clusteringStep = () => step('clustering', async () => fitClustering(films, data, settings));
+  const clusteringStep = () =>
+    step('clustering', () => fitClustering(films, data, settings, hooks.kmeans ?? kMeansOnCallingThread));
   const boostedStep = () =>
     step('boosted', () => fitBoostedModels(films, data, settings, hooks.boost ?? boostOnCallingThread));
   const similarStep = () =>
@@ -84,9 +93,9 @@ export async function computeTraining(
   let cv: Awaited<ReturnType<typeof cvStep>>;
   if (hooks.concurrent) {
     // The pool grows the forests one after another and, between them, searches the similar films'
-    // neighbours and fits the boosted models, so its workers always have a task waiting; this
-    // thread meanwhile fits the linear baseline and the clusters, and predicts, ranks and scores
-    // what the pool sends back.
+    // neighbours and fits the boosted models and k-means, so its workers always have a task
+    // waiting; this thread meanwhile fits the linear baseline, and predicts, ranks and scores what
+    // the pool sends back.
     const forests = (async () => {
       const first = await regressionStep();
       const second = await classificationStep();
@@ -94,10 +103,9 @@ export async function computeTraining(
     })();
     const searching = similarStep();
     const boosting = boostedStep();
+    const clusters = clusteringStep();
     linear = await linearStep();
-    clustering = await clusteringStep();
-    similar = await searching;
-    boosted = await boosting;
+    [clustering, similar, boosted] = await Promise.all([clusters, searching, boosting]);
     [regression, classification, cv] = await forests;
   } else {
     linear = await linearStep();

@@ -32,6 +32,7 @@ port.once('message', async (request: TrainingRequest) => {
         grow: pool?.grow,
         boost: pool?.boost,
         neighbours: pool?.neighbours,
+        kmeans: pool?.kmeans,
         concurrent: pool !== undefined,
         onStep: (step) => port.postMessage({ type: 'step', step } satisfies TrainingMessage),
       },

@@ -122,7 +122,13 @@ describe('training pipeline', () => {
       const together = await computeTraining(
         films,
         settings,
-        { grow: pool.grow, boost: pool.boost, neighbours: pool.neighbours, concurrent: true },
+        {
+          grow: pool.grow,
+          boost: pool.boost,
+          neighbours: pool.neighbours,
+          kmeans: pool.kmeans,
+          concurrent: true,
+        },
         keywordsOf,
       );
       if (alone.status !== 'succeeded' || together.status !== 'succeeded')
