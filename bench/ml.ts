@@ -673,7 +673,7 @@ async function main(): Promise<void> {
           '',
           "### Whole training run on synthetic catalogues (generated demo catalogue; single split + 5-fold CV of every model, the boosted models, every film's similar films)",
           '',
-          "Each size runs in a fresh process that reads its films from a file written beforehand (as a run reads them from the database), so its peak memory is the run's own. With more than one thread a pool grows the forests while the training thread fits the other models and finds the similar films: the steps overlap, and their seconds add up to more than the total.",
+          "Each size runs in a fresh process that reads its films from a file written beforehand (as a run reads them from the database), so its peak memory is the run's own. With more than one thread a pool of that many workers grows the forests and also fits the boosted models and k-means and searches the similar films' neighbours, while the training thread fits the linear baseline and predicts, ranks and scores: the steps overlap, and their seconds add up to more than the total.",
           '',
           table(
             [
