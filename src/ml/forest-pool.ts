@@ -5,9 +5,9 @@ import type { PoolRequest } from './forest-worker.js';
 import { type AllNeighbours, findAllNeighbours, type NeighboursFinder } from './kd-tree.js';
 import { fitKMeansJob, type KMeansFitter, type KMeansResult } from './kmeans.js';
 import { defaultThreadCount, startModuleWorker } from './threads.js';
-import { type GrowTask, growTrees, type TreeSet } from './tree/index.js';
+import { growTrees, type TreeSet } from './tree/index.js';
 
-/** Worker threads that grow trees and fit boosted models; reuse one pool for many models, then close it. */
+/** Worker threads that grow trees, fit boosted models and k-means and search neighbours; reuse one pool for many models, then close it. */
 export interface ForestPool {
   readonly threads: number;
   readonly grow: TreeGrower;
