@@ -7,7 +7,10 @@ import { fitKMeansJob, type KMeansFitter, type KMeansResult } from './kmeans.js'
 import { defaultThreadCount, startModuleWorker } from './threads.js';
 import { growTrees, type TreeSet } from './tree/index.js';
 
-/** Worker threads that grow trees, fit boosted models and k-means and search neighbours; reuse one pool for many models, then close it. */
+/**
+ * Worker threads that grow trees, fit boosted models and k-means and search neighbours; reuse one
+ * pool for many models, then close it.
+ */
 export interface ForestPool {
   readonly threads: number;
   readonly grow: TreeGrower;

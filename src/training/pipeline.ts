@@ -40,9 +40,9 @@ export interface ComputeHooks {
   /** Fits k-means: the calling thread unless a worker pool is given. */
   readonly kmeans?: KMeansFitter;
   /**
-   * Whether `grow` runs on other threads (a worker pool): the calling thread then fits the other
-   * models and finds the similar films while the trees grow, instead of after them. Each step's
-   * seconds are then its own span of wall time, overlapping others'.
+   * Whether the hooks above run on other threads (a worker pool): every step then starts at once
+   * and the calling thread predicts and scores while the pool works, instead of running the steps
+   * one after another. Each step's seconds are then its own span of wall time, overlapping others'.
    */
   readonly concurrent?: boolean;
   readonly onStep?: (step: string) => void;
@@ -96,17 +96,20 @@ export async function computeTraining(
     // neighbours and fits the boosted models and k-means, so its workers always have a task
     // waiting; this thread meanwhile fits the linear baseline, and predicts, ranks and scores what
     // the pool sends back.
-    const forests = (async () => {
+    const forests = async () => {
       const first = await regressionStep();
       const second = await classificationStep();
       return [first, second, await cvStep()] as const;
-    })();
-    const searching = similarStep();
-    const boosting = boostedStep();
-    const clusters = clusteringStep();
-    linear = await linearStep();
-    [clustering, similar, boosted] = await Promise.all([clusters, searching, boosting]);
-    [regression, classification, cv] = await forests;
+    };
+    // Started in this order (the pool's jobs queue first); one Promise.all, so a failure anywhere
+    // fails the run and no other rejection goes unhandled.
+    [[regression, classification, cv], similar, boosted, clustering, linear] = await Promise.all([
+      forests(),
+      similarStep(),
+      boostedStep(),
+      clusteringStep(),
+      linearStep(),
+    ]);
   } else {
     linear = await linearStep();
     clustering = await clusteringStep();

@@ -21,7 +21,7 @@ const MAX_LEAVES = 256;
 /** Distances closer than this count as equal. */
 const TIE_TOLERANCE = 1e-9;
 /** Films between yields to the event loop, so results the pool sends back are taken in meanwhile. */
-const QUERIES_PER_SLICE = 500;
+const FILMS_PER_SLICE = 500;
 
 export interface SimilarFilm {
   tmdb_id: number;
@@ -172,7 +172,7 @@ export async function findSimilarFilms(
     films[neighbour(a)].tmdbId - films[neighbour(b)].tmdbId;
   let rows = 0;
   for (let i = 0; i < films.length; i++) {
-    if (i > 0 && i % QUERIES_PER_SLICE === 0) await yieldToEventLoop();
+    if (i > 0 && i % FILMS_PER_SLICE === 0) await yieldToEventLoop();
     base = i * found.k;
     const count = found.found[i];
     for (let c = 0; c < count; c++) {
