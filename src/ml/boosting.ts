@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { type BinEdges, binFeatures, fitBinEdges, MAX_BINS } from './binning.js';
 import { createMatrix, type Matrix, selectRows, selectValues } from './matrix.js';
-import type { Random } from './random.js';
+import { createRandom, type Random } from './random.js';
 import { trainTestSplit } from './split.js';
-import { type FeatureIndex, growTrees, indexFeatures, type TreeSet } from './tree/index.js';
+import { createTreeGrower, type FeatureIndex, indexFeatures, type TreeSet } from './tree/index.js';
 
 /**
  * Gradient-boosted regression trees on binned features, in the manner of scikit-learn's
@@ -83,7 +83,12 @@ function binTraining(features: Matrix, maxBins: number): BinnedTraining {
 }
 
 function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
+  return medianInPlace(Float64Array.from(values));
+}
+
+/** The median of `values`, which it sorts. */
+function medianInPlace(values: Float64Array): number {
+  const sorted = values.sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
@@ -141,11 +146,18 @@ function boostedTree(
   binned: BinnedTraining,
   residual: Float64Array,
   settings: BoostingSettings,
+  grouped: Float64Array,
 ): { tree: BoostedTree; leafOf: Int32Array } {
   const nodes = set.nodeOffsets[1];
   const { leafOf, counts } = routeTraining(set, binned);
-  const members: number[][] = Array.from({ length: nodes }, () => []);
-  for (let i = 0; i < binned.rows; i++) members[leafOf[i]].push(residual[i]);
+  // Each leaf's residuals side by side in `grouped`, in sample order: leaf node l holds
+  // grouped[first[l], first[l] + counts[l]).
+  const first = new Int32Array(nodes + 1);
+  for (let node = 0; node < nodes; node++) {
+    first[node + 1] = first[node] + (set.feature[node] < 0 ? counts[node] : 0);
+  }
+  const filled = first.slice(0, nodes);
+  for (let i = 0; i < binned.rows; i++) grouped[filled[leafOf[i]]++] = residual[i];
   const feature = Array.from(set.feature.subarray(0, nodes));
   const threshold = new Array<number>(nodes).fill(0);
   const right = new Array<number>(nodes).fill(-1);
@@ -154,8 +166,8 @@ function boostedTree(
   for (let node = nodes - 1; node >= 0; node--) {
     const f = feature[node];
     if (f < 0) {
-      const samples = members[node];
-      const centre = settings.loss === 'absolute_error' ? median(samples) : mean(samples);
+      const samples = grouped.subarray(first[node], first[node] + counts[node]);
+      const centre = settings.loss === 'absolute_error' ? medianInPlace(samples) : mean(samples);
       const shrink = samples.length / (samples.length + settings.l2Regularization);
       value[node] = settings.learningRate * centre * shrink;
       continue;
@@ -214,29 +226,33 @@ export function fitGradientBoostingRegressor(
   const validationLoss = early ? [lossOf(settings.loss, yValidation, validationPredictions)] : [];
   const residual = new Float64Array(x.rows);
   const negativeGradient = new Float64Array(x.rows);
+  const grouped = new Float64Array(x.rows);
+  // One workspace for every tree: each grows on the same bins, to the gradient written before it.
+  const grow = createTreeGrower(
+    {
+      rows: binned.rows,
+      cols: binned.cols,
+      data: binned.data,
+      target: negativeGradient,
+      seeds: new Uint32Array(0),
+      classes: 0,
+      maxDepth: settings.maxDepth ?? Number.POSITIVE_INFINITY,
+      maxFeatures: binned.cols,
+      minSamplesLeaf: settings.minSamplesLeaf,
+      minSamplesSplit: 2,
+      bootstrap: false,
+      maxSamples: Number.POSITIVE_INFINITY,
+    },
+    binned.index,
+  );
   const trees: BoostedTree[] = [];
   for (let iteration = 0; iteration < settings.maxIter; iteration++) {
     for (let i = 0; i < x.rows; i++) {
       residual[i] = y[i] - predictions[i];
       negativeGradient[i] = settings.loss === 'absolute_error' ? Math.sign(residual[i]) : residual[i];
     }
-    const set = growTrees(
-      {
-        rows: binned.rows,
-        cols: binned.cols,
-        data: binned.data,
-        target: negativeGradient,
-        seeds: Uint32Array.of(random.nextUint32()),
-        classes: 0,
-        maxDepth: settings.maxDepth ?? Number.POSITIVE_INFINITY,
-        maxFeatures: binned.cols,
-        minSamplesLeaf: settings.minSamplesLeaf,
-        minSamplesSplit: 2,
-        bootstrap: false,
-      },
-      binned.index,
-    );
-    const { tree, leafOf } = boostedTree(set, binned, residual, settings);
+    const set = grow(Uint32Array.of(random.nextUint32()));
+    const { tree, leafOf } = boostedTree(set, binned, residual, settings, grouped);
     trees.push(tree);
     for (let i = 0; i < x.rows; i++) predictions[i] += tree.value[leafOf[i]];
     if (!early) continue;
@@ -245,6 +261,22 @@ export function fitGradientBoostingRegressor(
     if (shouldStop(validationLoss, settings.nIterNoChange, settings.tol)) break;
   }
   return { kind: 'gradient-boosting', features: features.cols, settings, baseline, trees, validationLoss };
+}
+
+/** One fit as plain data, so it can be sent to a worker thread. */
+export interface BoostingJob {
+  readonly features: Matrix;
+  readonly target: Float64Array;
+  readonly options: BoostingOptions;
+  /** State of the createRandom generator the fit draws from (see StatefulRandom). */
+  readonly randomState: number;
+}
+
+/** Fits boosting jobs: on the calling thread, or in a worker pool. */
+export type BoostingFitter = (job: BoostingJob) => Promise<BoostingModel>;
+
+export function fitBoostingJob(job: BoostingJob): BoostingModel {
+  return fitGradientBoostingRegressor(job.features, job.target, job.options, createRandom(job.randomState));
 }
 
 export function predictGradientBoosting(model: BoostingModel, features: Matrix): Float64Array {

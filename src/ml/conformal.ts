@@ -17,8 +17,37 @@ export function conformalHalfWidth(residuals: ArrayLike<number>, coverage: numbe
   const n = residuals.length;
   const rank = Math.ceil((n + 1) * coverage);
   if (rank > n) return Number.POSITIVE_INFINITY;
-  const sorted = Float64Array.from(residuals, Math.abs).sort();
-  return sorted[rank - 1];
+  return kthSmallest(Float64Array.from(residuals, Math.abs), rank - 1);
+}
+
+/**
+ * The value at position k (0-based) of `values` sorted ascending, found by selection (Hoare's
+ * partitioning, middle pivot) in linear expected time rather than by sorting; it reorders `values`.
+ */
+function kthSmallest(values: Float64Array, k: number): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (low < high) {
+    const pivot = values[(low + high) >>> 1];
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    // [low, j] ≤ pivot ≤ [i, high]; between them every value equals the pivot.
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else return values[k];
+  }
+  return values[k];
 }
 
 export interface Interval {

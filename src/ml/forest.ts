@@ -13,6 +13,11 @@ export interface ForestOptions {
   readonly minSamplesLeaf?: number;
   readonly minSamplesSplit?: number;
   readonly bootstrap?: boolean;
+  /**
+   * Bootstrap draws per tree when there are more rows (scikit-learn's max_samples as a count):
+   * bounds the time per tree on large sets; every row still has the same chance to be drawn.
+   */
+  readonly maxSamples?: number;
   readonly seed?: number;
 }
 
@@ -23,6 +28,8 @@ export interface ForestSettings {
   readonly minSamplesLeaf: number;
   readonly minSamplesSplit: number;
   readonly bootstrap: boolean;
+  /** Bootstrap draws per tree at most; null for as many as there are rows. */
+  readonly maxSamples: number | null;
   readonly seed: number;
 }
 
@@ -69,6 +76,8 @@ export function resolveForestSettings(
     throw new RangeError('minSamplesLeaf must be ≥ 1');
   if (!Number.isInteger(minSamplesSplit) || minSamplesSplit < 2)
     throw new RangeError('minSamplesSplit must be ≥ 2');
+  if (options.maxSamples !== undefined && !(Number.isInteger(options.maxSamples) && options.maxSamples >= 1))
+    throw new RangeError('maxSamples must be a positive integer');
   return {
     trees,
     maxDepth,
@@ -76,6 +85,7 @@ export function resolveForestSettings(
     minSamplesLeaf,
     minSamplesSplit,
     bootstrap: options.bootstrap ?? true,
+    maxSamples: options.maxSamples ?? null,
     seed: options.seed ?? 0,
   };
 }
@@ -130,6 +140,7 @@ function growTask(
     minSamplesLeaf: settings.minSamplesLeaf,
     minSamplesSplit: settings.minSamplesSplit,
     bootstrap: settings.bootstrap,
+    maxSamples: settings.maxSamples ?? Number.POSITIVE_INFINITY,
   };
   return {
     ...grow,

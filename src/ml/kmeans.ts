@@ -1,5 +1,5 @@
 import type { Matrix } from './matrix.js';
-import type { Random } from './random.js';
+import { createNumpyRandom, type Random } from './random.js';
 
 export interface KMeansOptions {
   readonly k: number;
@@ -240,6 +240,10 @@ function distanceToCenter(
   return Math.sqrt(squaredDistance(samples, row, centers, center, p));
 }
 
+/**
+ * The nearest and second-nearest centres of sample i. `known` is a centre whose squared distance
+ * the caller has just measured (`knownSquared`), or -1.
+ */
 function nearestTwo(
   samples: Float64Array,
   i: number,
@@ -248,12 +252,14 @@ function nearestTwo(
   k: number,
   labels: Int32Array,
   bounds: Bounds,
+  known = -1,
+  knownSquared = 0,
 ): void {
   let first = Number.POSITIVE_INFINITY;
   let second = Number.POSITIVE_INFINITY;
   let cluster = 0;
   for (let c = 0; c < k; c++) {
-    const d = squaredDistance(samples, i * p, centers, c * p, p);
+    const d = c === known ? knownSquared : squaredDistance(samples, i * p, centers, c * p, p);
     if (d < first) {
       second = first;
       first = d;
@@ -316,10 +322,11 @@ function reassign(
     lower[i] = l;
     const bound = half[a] > l ? half[a] : l;
     if (u <= bound) continue;
-    const tight = distanceToCenter(samples, i * p, centers, a * p, p);
+    const tightSquared = squaredDistance(samples, i * p, centers, a * p, p);
+    const tight = Math.sqrt(tightSquared);
     upper[i] = tight;
     if (tight <= bound) continue;
-    nearestTwo(samples, i, p, centers, k, labels, bounds);
+    nearestTwo(samples, i, p, centers, k, labels, bounds, a, tightSquared);
     const b = labels[i];
     if (b === a) continue;
     // Keep the cluster sums current by moving only the samples that changed cluster.
@@ -391,6 +398,21 @@ function seedKMeansPlusPlus(features: Matrix, k: number, random: Random): Float6
     potential = bestPotential;
   }
   return centers;
+}
+
+/** One k-means fit as plain data, so it can be sent to a worker thread. */
+export interface KMeansJob {
+  readonly features: Matrix;
+  readonly options: KMeansOptions;
+  /** Seed of the numpy-compatible generator the starts are drawn from (createNumpyRandom). */
+  readonly seed: number;
+}
+
+/** Fits k-means jobs: on the calling thread, or in a worker pool. */
+export type KMeansFitter = (job: KMeansJob) => Promise<KMeansResult>;
+
+export function fitKMeansJob(job: KMeansJob): KMeansResult {
+  return fitKMeans(job.features, job.options, createNumpyRandom(job.seed));
 }
 
 /** Nearest centre of each row. */

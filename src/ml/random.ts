@@ -11,7 +11,13 @@ export interface Random {
   nextUint32(): number;
 }
 
-export function createRandom(seed: number): Random {
+/** A mulberry32 generator whose whole state is one 32-bit number. */
+export interface StatefulRandom extends Random {
+  /** The current state: createRandom(state) continues with the very draws this one would make. */
+  state(): number;
+}
+
+export function createRandom(seed: number): StatefulRandom {
   let state = seed >>> 0;
   const nextUint32 = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -25,6 +31,7 @@ export function createRandom(seed: number): Random {
     next,
     nextUint32,
     nextInt: (bound) => Math.floor(next() * bound),
+    state: () => state,
   };
 }
 

@@ -14,6 +14,7 @@ export interface ComputeOptions {
 export function computeInWorker(
   films: readonly TrainingFilm[],
   settings: TrainingSettings,
+  keywordsOf: ReadonlyMap<number, readonly number[]>,
   options: ComputeOptions,
 ): Promise<TrainingOutcome> {
   return new Promise<TrainingOutcome>((resolve, reject) => {
@@ -40,7 +41,7 @@ export function computeInWorker(
     });
     worker.on('error', (error) => finish({ error }));
     worker.on('exit', (code) => finish({ error: new Error(`training thread exited with code ${code}`) }));
-    const request: TrainingRequest = { films, settings, threads: options.threads };
+    const request: TrainingRequest = { films, settings, keywordsOf, threads: options.threads };
     worker.postMessage(request);
   });
 }

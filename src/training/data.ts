@@ -78,9 +78,17 @@ export function seededRandom(settings: TrainingSettings): Random {
 /** Forest hyper-parameters and the thread that grows the trees. */
 export interface ForestContext {
   readonly grow: TreeGrower;
-  readonly options: { trees: number; maxDepth: number; seed: number };
+  readonly options: { trees: number; maxDepth: number; seed: number; maxSamples: number };
 }
 
 export function forestContext(settings: TrainingSettings, grow: TreeGrower): ForestContext {
-  return { grow, options: { trees: settings.trees, maxDepth: settings.maxDepth, seed: settings.seed } };
+  return {
+    grow,
+    options: {
+      trees: settings.trees,
+      maxDepth: settings.maxDepth,
+      seed: settings.seed,
+      maxSamples: settings.forestSampleCap,
+    },
+  };
 }

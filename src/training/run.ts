@@ -26,7 +26,7 @@ import {
   type TrainingSettings,
 } from './pipeline.js';
 import type { PreReleaseFilm } from './pre-release.js';
-import { findSimilarFilms } from './similar.js';
+import { similarFilmRows } from './similar.js';
 
 /** Results of this many successful runs are kept; older runs keep their train_runs row (metrics history). */
 export const KEPT_RUNS = 5;
@@ -53,7 +53,11 @@ export interface TrainingDeps {
   /** How long a lost database is waited out when the results are written (OUTAGE_TIMEOUT_S). */
   readonly outageTimeoutMs?: number;
   /** Where the computation runs; a worker thread unless a test says otherwise. */
-  readonly compute?: (films: readonly TrainingFilm[], settings: TrainingSettings) => Promise<TrainingOutcome>;
+  readonly compute?: (
+    films: readonly TrainingFilm[],
+    settings: TrainingSettings,
+    keywordsOf: ReadonlyMap<number, readonly number[]>,
+  ) => Promise<TrainingOutcome>;
 }
 
 /** What `horrorcast train --json` prints: every metric (single split and cv5) and seconds per model. */
@@ -148,15 +152,19 @@ export async function runTraining(deps: TrainingDeps): Promise<TrainRunSummary> 
     }
     const compute =
       deps.compute ??
-      ((input: readonly TrainingFilm[], s: TrainingSettings) =>
-        computeInWorker(input, s, {
+      ((
+        input: readonly TrainingFilm[],
+        s: TrainingSettings,
+        keywordsOf: ReadonlyMap<number, readonly number[]>,
+      ) =>
+        computeInWorker(input, s, keywordsOf, {
           threads: deps.threads ?? (input.length >= POOL_MIN_FILMS ? defaultThreadCount() : 1),
           onStep: deps.onStep,
           signal: deps.signal,
         }));
-    const outcome = await compute(films, settings);
+    const outcome = await compute(films, settings, await stores.insights.filmKeywordIds());
     if (outcome.status !== 'succeeded') throw new Error(`unexpected training outcome ${outcome.status}`);
-    const similarFilms = await findSimilarFilms(films, await stores.insights.filmKeywordIds());
+    const similarFilms = similarFilmRows(outcome.similarFilms);
     const writeStarted = performance.now();
     const predictionTime = new Date().toISOString();
     const metrics = withSampleSize(withUnratedNote(outcome.metrics, unrated), testCount(outcome));

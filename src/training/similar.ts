@@ -1,4 +1,6 @@
-import { buildKdTree, nearestOfRow } from '../ml/kd-tree.js';
+import { neighboursOnCallingThread } from '../ml/forest-pool.js';
+import type { NeighboursFinder } from '../ml/kd-tree.js';
+import { yieldToEventLoop } from './event-loop.js';
 import { HORROR_FEATURES, horrorFeatureRow } from './features.js';
 import type { TrainingFilm } from './types.js';
 
@@ -10,14 +12,16 @@ export const SIMILAR_FILMS = 10;
  */
 const CANDIDATES = 20;
 /**
- * Leaves of the k-d tree one search may visit (16 films each): enough for the exact answer on
- * thousands of films, and it bounds the time per film at 100,000 (then the nearest found).
+ * Leaves of the k-d tree one search may visit (at most 16 films each). Far sides are pruned by
+ * their bounding boxes, so a search rarely needs more than a few dozen: on the generated catalogue
+ * of 10,000 and of 100,000 films every search ended before the cap (the same neighbours as an
+ * uncapped search). The cap only bounds the time a pathological catalogue could take.
  */
-const MAX_LEAVES = 64;
+const MAX_LEAVES = 256;
 /** Distances closer than this count as equal. */
 const TIE_TOLERANCE = 1e-9;
-/** Queries between yields to the event loop, so a server stays responsive while this runs. */
-const QUERIES_PER_SLICE = 500;
+/** Films between yields to the event loop, so results the pool sends back are taken in meanwhile. */
+const FILMS_PER_SLICE = 500;
 
 export interface SimilarFilm {
   tmdb_id: number;
@@ -26,6 +30,32 @@ export interface SimilarFilm {
   distance: number;
   shared_genres: number;
   shared_keywords: number;
+}
+
+/**
+ * Every film's neighbours, one column per field, films in input order and each film's neighbours
+ * nearest first (rank = position within the film's run + 1). Columns cross threads as they are,
+ * where a million row objects would have to be copied one by one.
+ */
+export interface SimilarFilms {
+  readonly tmdbId: Int32Array;
+  readonly similarTmdbId: Int32Array;
+  readonly rank: Uint8Array;
+  readonly distance: Float64Array;
+  readonly sharedGenres: Uint16Array;
+  readonly sharedKeywords: Uint16Array;
+}
+
+/** The rows the similar_films table receives. */
+export function similarFilmRows(similar: SimilarFilms): SimilarFilm[] {
+  return Array.from(similar.tmdbId, (tmdbId, r) => ({
+    tmdb_id: tmdbId,
+    rank: similar.rank[r],
+    similar_tmdb_id: similar.similarTmdbId[r],
+    distance: similar.distance[r],
+    shared_genres: similar.sharedGenres[r],
+    shared_keywords: similar.sharedKeywords[r],
+  }));
 }
 
 /** Row-major analysis features, each column standardised (a constant column becomes 0). */
@@ -48,53 +78,137 @@ export function standardisedFeatures(films: readonly TrainingFilm[]): Float64Arr
   return points;
 }
 
-function sharedCount(a: readonly (string | number)[], b: ReadonlySet<string | number>): number {
+/**
+ * Each film's values as small whole numbers, sorted and without repeats, all films in one array:
+ * film i's run is ids[offsets[i], offsets[i + 1]). Counting shared values is then a merge.
+ */
+interface SortedSets {
+  readonly offsets: Int32Array;
+  readonly ids: Int32Array;
+}
+
+function sortedSets<T>(
+  films: readonly TrainingFilm[],
+  valuesOf: (film: TrainingFilm) => Iterable<T>,
+): SortedSets {
+  const idOf = new Map<T, number>();
+  const offsets = new Int32Array(films.length + 1);
+  const runs: Int32Array[] = films.map((film, i) => {
+    const unique = new Set<number>();
+    for (const value of valuesOf(film)) {
+      let id = idOf.get(value);
+      if (id === undefined) {
+        id = idOf.size;
+        idOf.set(value, id);
+      }
+      unique.add(id);
+    }
+    offsets[i + 1] = offsets[i] + unique.size;
+    return Int32Array.from(unique).sort();
+  });
+  const ids = new Int32Array(offsets[films.length]);
+  runs.forEach((run, i) => {
+    ids.set(run, offsets[i]);
+  });
+  return { offsets, ids };
+}
+
+function sharedCount({ offsets, ids }: SortedSets, a: number, b: number): number {
+  let x = offsets[a];
+  let y = offsets[b];
+  const xEnd = offsets[a + 1];
+  const yEnd = offsets[b + 1];
   let shared = 0;
-  for (const value of a) if (b.has(value)) shared++;
+  while (x < xEnd && y < yEnd) {
+    if (ids[x] < ids[y]) x++;
+    else if (ids[x] > ids[y]) y++;
+    else {
+      shared++;
+      x++;
+      y++;
+    }
+  }
   return shared;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * Each film's ten nearest films in the standardised analysis features (by k-d tree), equal
- * distances ordered by more shared genres, then more shared keywords, then TMDB id.
+ * Each film's ten nearest films in the standardised analysis features (by k-d tree, searched by
+ * `find`: the calling thread or a worker pool), equal distances ordered by more shared genres,
+ * then more shared keywords, then TMDB id.
  */
 export async function findSimilarFilms(
   films: readonly TrainingFilm[],
   keywordsOf: ReadonlyMap<number, readonly number[]>,
-): Promise<SimilarFilm[]> {
-  const tree = buildKdTree(standardisedFeatures(films), HORROR_FEATURES.length);
-  const genreSets = films.map((f) => new Set<string | number>(f.genres));
-  const keywordSets = films.map((f) => new Set<string | number>(keywordsOf.get(f.tmdbId) ?? []));
-  const rows: SimilarFilm[] = [];
+  find: NeighboursFinder = neighboursOnCallingThread,
+): Promise<SimilarFilms> {
+  const found = await find({
+    points: standardisedFeatures(films),
+    dimensions: HORROR_FEATURES.length,
+    k: CANDIDATES,
+    maxLeaves: MAX_LEAVES,
+  });
+  const genres = sortedSets(films, (film) => film.genres);
+  const keywords = sortedSets(films, (film) => keywordsOf.get(film.tmdbId) ?? []);
+  const distance = new Float64Array(CANDIDATES);
+  const sharedGenres = new Int32Array(CANDIDATES);
+  const sharedKeywords = new Int32Array(CANDIDATES);
+  const ranked = new Int32Array(CANDIDATES);
+  const capacity = films.length * Math.min(SIMILAR_FILMS, Math.max(films.length - 1, 0));
+  const out: SimilarFilms = {
+    tmdbId: new Int32Array(capacity),
+    similarTmdbId: new Int32Array(capacity),
+    rank: new Uint8Array(capacity),
+    distance: new Float64Array(capacity),
+    sharedGenres: new Uint16Array(capacity),
+    sharedKeywords: new Uint16Array(capacity),
+  };
+  let base = 0;
+  const neighbour = (c: number): number => found.index[base + c];
+  // Candidate a's place relative to candidate b's: above 0 when b comes first.
+  const before = (a: number, b: number): number =>
+    (Math.abs(distance[a] - distance[b]) > TIE_TOLERANCE ? distance[a] - distance[b] : 0) ||
+    sharedGenres[b] - sharedGenres[a] ||
+    sharedKeywords[b] - sharedKeywords[a] ||
+    films[neighbour(a)].tmdbId - films[neighbour(b)].tmdbId;
+  let rows = 0;
   for (let i = 0; i < films.length; i++) {
-    if (i > 0 && i % QUERIES_PER_SLICE === 0) await yieldToEventLoop();
-    const { index, squared } = nearestOfRow(tree, i, CANDIDATES, MAX_LEAVES);
-    const film = films[i]!;
-    const candidates = index.map((j, c) => ({
-      j,
-      distance: Math.sqrt(squared[c]!),
-      sharedGenres: sharedCount(films[j]!.genres, genreSets[i]!),
-      sharedKeywords: sharedCount([...keywordSets[j]!], keywordSets[i]!),
-    }));
-    candidates.sort(
-      (a, b) =>
-        (Math.abs(a.distance - b.distance) > TIE_TOLERANCE ? a.distance - b.distance : 0) ||
-        b.sharedGenres - a.sharedGenres ||
-        b.sharedKeywords - a.sharedKeywords ||
-        films[a.j]!.tmdbId - films[b.j]!.tmdbId,
-    );
-    candidates.slice(0, SIMILAR_FILMS).forEach((c, rank) => {
-      rows.push({
-        tmdb_id: film.tmdbId,
-        rank: rank + 1,
-        similar_tmdb_id: films[c.j]!.tmdbId,
-        distance: c.distance,
-        shared_genres: c.sharedGenres,
-        shared_keywords: c.sharedKeywords,
-      });
-    });
+    if (i > 0 && i % FILMS_PER_SLICE === 0) await yieldToEventLoop();
+    base = i * found.k;
+    const count = found.found[i];
+    for (let c = 0; c < count; c++) {
+      const j = neighbour(c);
+      distance[c] = Math.sqrt(found.squared[base + c]);
+      sharedGenres[c] = sharedCount(genres, i, j);
+      sharedKeywords[c] = sharedCount(keywords, i, j);
+    }
+    // Insertion sort: twenty candidates, already nearly in order.
+    for (let c = 0; c < count; c++) {
+      let at = c;
+      while (at > 0 && before(ranked[at - 1], c) > 0) {
+        ranked[at] = ranked[at - 1];
+        at--;
+      }
+      ranked[at] = c;
+    }
+    for (let rank = 0; rank < Math.min(SIMILAR_FILMS, count); rank++) {
+      const c = ranked[rank];
+      out.tmdbId[rows] = films[i].tmdbId;
+      out.similarTmdbId[rows] = films[neighbour(c)].tmdbId;
+      out.rank[rows] = rank + 1;
+      out.distance[rows] = distance[c];
+      out.sharedGenres[rows] = sharedGenres[c];
+      out.sharedKeywords[rows] = sharedKeywords[c];
+      rows++;
+    }
   }
-  return rows;
+  if (rows === capacity) return out;
+  // Only a search stopped by its leaf cap before finding ten films leaves rows unused.
+  return {
+    tmdbId: out.tmdbId.slice(0, rows),
+    similarTmdbId: out.similarTmdbId.slice(0, rows),
+    rank: out.rank.slice(0, rows),
+    distance: out.distance.slice(0, rows),
+    sharedGenres: out.sharedGenres.slice(0, rows),
+    sharedKeywords: out.sharedKeywords.slice(0, rows),
+  };
 }

@@ -6,6 +6,7 @@ import type {
 import type { FilmAttributes } from './features.js';
 import type { BoostedModelName, OutOfFold } from './models/boosted.js';
 import type { PreReleaseFacts } from './pre-release.js';
+import type { SimilarFilms } from './similar.js';
 
 /** The shapes training passes between its modules: films in, settings, results out. */
 
@@ -40,6 +41,12 @@ export interface TrainingSettings {
    * bounds their time on large catalogues; every film is still predicted out of fold.
    */
   readonly boostedSampleCap: number;
+  /**
+   * Each tree of the baseline forests draws at most this many films for its bootstrap sample
+   * (scikit-learn's max_samples); with fewer training films it draws as many as there are, so
+   * smaller catalogues are trained exactly as without the cap.
+   */
+  readonly forestSampleCap: number;
 }
 
 export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
@@ -52,9 +59,13 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   minFilms: 20,
   linearFeatureSet: 'linear',
   boostedSampleCap: 5000,
+  forestSampleCap: 15_000,
 };
 
-/** Wall-clock seconds of each step. */
+/**
+ * Wall-clock seconds of each step. When a worker pool grows the forests, the forest steps overlap
+ * the others, so the steps add up to more than the total.
+ */
 export interface TrainingSeconds {
   readonly linear: number;
   readonly rf_regression: number;
@@ -63,6 +74,8 @@ export interface TrainingSeconds {
   readonly cross_validation: number;
   /** The four gradient-boosted models, their cross-validation and intervals included. */
   readonly boosted: number;
+  /** Each film's nearest films (k-d tree), for the similar_films table. */
+  readonly similar: number;
   readonly total: number;
 }
 
@@ -122,6 +135,7 @@ export interface TrainingResults {
   readonly clusterProfiles: ClusterProfile[];
   readonly outOfFold: OutOfFoldPredictions[];
   readonly artifacts: ModelArtifact[];
+  readonly similarFilms: SimilarFilms;
 }
 
 export type TrainingOutcome =

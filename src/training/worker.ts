@@ -4,11 +4,14 @@ import { computeTraining, type TrainingFilm, type TrainingSettings } from './pip
 
 /**
  * Entry point of the training thread: computes one run and posts its results. Trees are grown by a
- * pool of further workers when more than one thread is allowed.
+ * pool of further workers when more than one thread is allowed, while this thread fits the other
+ * models and finds the similar films.
  */
 export interface TrainingRequest {
   readonly films: readonly TrainingFilm[];
   readonly settings: TrainingSettings;
+  /** Keyword ids by TMDB id, for ordering equally near similar films. */
+  readonly keywordsOf: ReadonlyMap<number, readonly number[]>;
   readonly threads: number;
 }
 
@@ -22,10 +25,19 @@ if (!port) throw new Error('training worker must run in a worker thread');
 port.once('message', async (request: TrainingRequest) => {
   const pool = request.threads > 1 ? createForestPool(request.threads) : undefined;
   try {
-    const outcome = await computeTraining(request.films, request.settings, {
-      grow: pool?.grow,
-      onStep: (step) => port.postMessage({ type: 'step', step } satisfies TrainingMessage),
-    });
+    const outcome = await computeTraining(
+      request.films,
+      request.settings,
+      {
+        grow: pool?.grow,
+        boost: pool?.boost,
+        neighbours: pool?.neighbours,
+        kmeans: pool?.kmeans,
+        concurrent: pool !== undefined,
+        onStep: (step) => port.postMessage({ type: 'step', step } satisfies TrainingMessage),
+      },
+      request.keywordsOf,
+    );
     port.postMessage({ type: 'done', outcome } satisfies TrainingMessage);
   } catch (error) {
     port.postMessage({

@@ -56,3 +56,21 @@ describe('split-conformal intervals', () => {
     expect(upper - 10).toBeGreaterThan(10 - lower);
   });
 });
+
+describe('conformal half-width by selection', () => {
+  it('is the very order statistic a full sort gives, ties and all', () => {
+    const random = createRandom(7);
+    for (let t = 0; t < 500; t++) {
+      const n = 1 + random.nextInt(200);
+      const residuals = Float64Array.from({ length: n }, () =>
+        random.next() < 0.3 ? Math.round(random.next() * 5) - 2 : random.next() * 10 - 5,
+      );
+      for (const coverage of [0.1, 0.5, 0.8, 0.95]) {
+        const rank = Math.ceil((n + 1) * coverage);
+        const sorted = Float64Array.from(residuals, Math.abs).sort();
+        const expected = rank > n ? Number.POSITIVE_INFINITY : sorted[rank - 1];
+        expect(conformalHalfWidth(residuals, coverage)).toBe(expected);
+      }
+    }
+  });
+});

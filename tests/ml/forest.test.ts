@@ -116,6 +116,20 @@ describe('random forest: properties', () => {
     expect(serializeModel(c)).not.toBe(serializeModel(a));
   });
 
+  it('draws at most maxSamples rows per tree, and is the uncapped forest when the cap is the row count or more', () => {
+    const uncapped = fitRandomForestRegressor(train.x, train.y, { trees: 5, seed: 9 });
+    const atCount = fitRandomForestRegressor(train.x, train.y, { trees: 5, seed: 9, maxSamples: 400 });
+    expect(atCount.trees).toEqual(uncapped.trees);
+    const capped = fitRandomForestRegressor(train.x, train.y, { trees: 5, seed: 9, maxSamples: 50 });
+    for (let t = 0; t < 5; t++) {
+      // Grown until pure: one leaf per distinct drawn row at most, so at most 2 · 50 − 1 nodes.
+      const nodes = capped.trees.nodeOffsets[t + 1] - capped.trees.nodeOffsets[t];
+      expect(nodes).toBeLessThanOrEqual(99);
+      expect(uncapped.trees.nodeOffsets[t + 1] - uncapped.trees.nodeOffsets[t]).toBeGreaterThan(99);
+    }
+    expect(() => fitRandomForestRegressor(train.x, train.y, { maxSamples: 0 })).toThrow(RangeError);
+  });
+
   it('respects max depth', () => {
     const model = fitRandomForestRegressor(train.x, train.y, { trees: 3, maxDepth: 2, seed: 1 });
     for (let t = 0; t < 3; t++) {
@@ -192,6 +206,7 @@ describe('random forest: worker threads', () => {
         minSamplesLeaf: 1,
         minSamplesSplit: 2,
         bootstrap: true,
+        maxSamples: Number.POSITIVE_INFINITY,
         rows: 0,
         cols: x.cols,
         data: x.data,

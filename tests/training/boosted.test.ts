@@ -43,20 +43,20 @@ function fitProblem(y: Float64Array, x = problem(y.length).x) {
 }
 
 describe('boosted models', () => {
-  it('predicts every film out of fold: a film’s own target never reaches its prediction', () => {
+  it('predicts every film out of fold: a film’s own target never reaches its prediction', async () => {
     const { y } = problem(300);
-    const first = fitProblem(y);
+    const first = await fitProblem(y);
     const changed = Float64Array.from(y);
     changed[42] = 1e6;
-    const second = fitProblem(changed);
+    const second = await fitProblem(changed);
     expect(second.outOfFold.predicted[42]).toBe(first.outOfFold.predicted[42]);
     // The final model did see it.
     expect(second.artifact.payload).not.toBe(first.artifact.payload);
   });
 
-  it('stores a residual on the model’s scale and an interval around every prediction', () => {
+  it('stores a residual on the model’s scale and an interval around every prediction', async () => {
     const { y } = problem(300);
-    const result = fitProblem(y);
+    const result = await fitProblem(y);
     const { actual, predicted, lower, upper, residual } = result.outOfFold;
     expect(predicted).toHaveLength(300);
     for (let i = 0; i < 300; i++) {
@@ -71,9 +71,9 @@ describe('boosted models', () => {
     expect(result.mae.std).toBeGreaterThanOrEqual(0);
   });
 
-  it('fits each model on at most the sample cap and says so', () => {
+  it('fits each model on at most the sample cap and says so', async () => {
     const { x, y } = problem(300);
-    const capped = fitBoostedModel({
+    const capped = await fitBoostedModel({
       spec: BOOSTED_SPECS.rating_v2,
       x,
       y,

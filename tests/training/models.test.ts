@@ -102,9 +102,9 @@ describe('clustering model', () => {
     expect([10, 25, 30, 45, 400].map(clusterCount)).toEqual([2, 2, 3, 4, 4]);
   });
 
-  it('assigns every film, profiles every cluster and keeps the PCA with the model', () => {
+  it('assigns every film, profiles every cluster and keeps the PCA with the model', async () => {
     const films = syntheticFilms();
-    const result = fitClustering(films, prepareTrainingData(films, 'linear'), settings);
+    const result = await fitClustering(films, prepareTrainingData(films, 'linear'), settings);
     expect(result.metrics.k).toBe(4);
     expect(result.metrics.sizes.reduce((a, b) => a + b, 0)).toBe(60);
     expect(result.profiles.map((p) => p.filmCount)).toEqual(result.metrics.sizes);

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createForestPool } from '../../src/ml/forest-pool.js';
 import { computeTraining, DEFAULT_TRAINING_SETTINGS, median } from '../../src/training/pipeline.js';
+import { SIMILAR_FILMS } from '../../src/training/similar.js';
 import { demoMovies, trainingFilms } from './catalogue.js';
 
 const settings = { ...DEFAULT_TRAINING_SETTINGS, trees: 20 };
@@ -81,6 +83,61 @@ describe('training pipeline', () => {
     if (a.status !== 'succeeded' || b.status !== 'succeeded') throw new Error('expected successful runs');
     expect(b.metrics).toEqual(a.metrics);
     expect(b.artifacts).toEqual(a.artifacts);
+  });
+
+  it('says when the forests’ trees drew fewer films than they were given', async () => {
+    const capped = await computeTraining(films, { ...settings, trees: 3, forestSampleCap: 50 });
+    const uncapped = await computeTraining(films, { ...settings, trees: 3 });
+    if (capped.status !== 'succeeded' || uncapped.status !== 'succeeded') throw new Error('expected results');
+    expect(capped.metrics.notes).toEqual(
+      expect.arrayContaining([expect.stringContaining('bootstrap sample of 50')]),
+    );
+    expect(uncapped.metrics.notes?.some((note) => note.includes('bootstrap sample'))).toBe(false);
+    expect(capped.artifacts.find((a) => a.modelName === 'rf_regression')?.payload).not.toBe(
+      uncapped.artifacts.find((a) => a.modelName === 'rf_regression')?.payload,
+    );
+  });
+
+  it('finds every film’s similar films as part of the run', async () => {
+    const outcome = await computeTraining(films, settings);
+    if (outcome.status !== 'succeeded') throw new Error('expected a successful run');
+    const { similarFilms } = outcome;
+    expect(similarFilms.tmdbId).toHaveLength(films.length * SIMILAR_FILMS);
+    expect(Array.from(similarFilms.tmdbId.subarray(0, SIMILAR_FILMS))).toEqual(
+      new Array(SIMILAR_FILMS).fill(films[0]!.tmdbId),
+    );
+    expect(Array.from(similarFilms.rank.subarray(0, SIMILAR_FILMS))).toEqual(
+      Array.from({ length: SIMILAR_FILMS }, (_, i) => i + 1),
+    );
+    expect(similarFilms.similarTmdbId.every((id, r) => id !== similarFilms.tmdbId[r])).toBe(true);
+  });
+
+  describe('with a worker pool, the other models fitted while the trees grow', () => {
+    const pool = createForestPool(2);
+    afterAll(() => pool.close());
+
+    it('gives the very results of a run on the calling thread', async () => {
+      const keywordsOf = new Map(films.slice(0, 40).map((film, i) => [film.tmdbId, [i % 3, 7]]));
+      const alone = await computeTraining(films, settings, {}, keywordsOf);
+      const together = await computeTraining(
+        films,
+        settings,
+        {
+          grow: pool.grow,
+          boost: pool.boost,
+          neighbours: pool.neighbours,
+          kmeans: pool.kmeans,
+          concurrent: true,
+        },
+        keywordsOf,
+      );
+      if (alone.status !== 'succeeded' || together.status !== 'succeeded')
+        throw new Error('expected results');
+      const { seconds: _alone, ...expected } = alone;
+      const { seconds: _together, ...actual } = together;
+      expect(actual).toEqual(expected);
+      expect(Object.keys(together.seconds).sort()).toEqual(Object.keys(alone.seconds).sort());
+    });
   });
 
   it('median follows numpy for odd and even counts', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildKdTree, nearestOfRow } from '../../src/ml/kd-tree.js';
+import { buildKdTree, createNeighbourSearch, type KdTree } from '../../src/ml/kd-tree.js';
 import type { TrainingFilm } from '../../src/training/pipeline.js';
 import { runTraining } from '../../src/training/run.js';
-import { findSimilarFilms, SIMILAR_FILMS } from '../../src/training/similar.js';
+import { findSimilarFilms, SIMILAR_FILMS, similarFilmRows } from '../../src/training/similar.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { demoMovies } from './catalogue.js';
 
@@ -28,27 +28,84 @@ function film(id: number, overrides: Partial<TrainingFilm> = {}): TrainingFilm {
   };
 }
 
+/** Every other row by squared distance, nearest first, ties in row order: what a full scan finds. */
+function bruteForce(points: Float64Array, d: number, query: number): Array<{ row: number; squared: number }> {
+  const n = points.length / d;
+  const rows: Array<{ row: number; squared: number }> = [];
+  for (let i = 0; i < n; i++) {
+    if (i === query) continue;
+    let squared = 0;
+    for (let j = 0; j < d; j++) squared += (points[i * d + j]! - points[query * d + j]!) ** 2;
+    rows.push({ row: i, squared });
+  }
+  return rows.sort((a, b) => a.squared - b.squared || a.row - b.row);
+}
+
+function searchOf(tree: KdTree, k: number, query: number, maxLeaves?: number) {
+  const search = createNeighbourSearch(tree, k);
+  search.search(query, maxLeaves);
+  return {
+    rows: Array.from(search.index.subarray(0, search.count)),
+    squared: Array.from(search.squared.subarray(0, search.count)),
+  };
+}
+
 describe('k-d tree', () => {
-  it('finds exactly the nearest rows a full scan finds', () => {
+  it('finds exactly the nearest distances a full scan finds', () => {
     const random = lcg(3);
     const n = 600;
     const d = 5;
     const points = Float64Array.from({ length: n * d }, () => Math.round(random() * 20) / 4);
     const tree = buildKdTree(points, d);
     for (let q = 0; q < n; q += 37) {
-      const distances = Array.from({ length: n }, (_, i) => {
-        let sum = 0;
-        for (let j = 0; j < d; j++) sum += (points[i * d + j]! - points[q * d + j]!) ** 2;
-        return sum;
-      });
-      const expected = distances
-        .map((squared, i) => ({ i, squared }))
-        .filter(({ i }) => i !== q)
-        .map(({ squared }) => squared)
-        .sort((a, b) => a - b)
-        .slice(0, 8);
-      expect(nearestOfRow(tree, q, 8).squared).toEqual(expected);
+      const expected = bruteForce(points, d, q).slice(0, 8);
+      expect(searchOf(tree, 8, q).squared).toEqual(expected.map((entry) => entry.squared));
     }
+  });
+
+  it('finds the very rows a full scan finds when distances are distinct, with or without a generous leaf cap', () => {
+    const random = lcg(17);
+    const n = 2000;
+    const d = 14;
+    // Continuous values: no two rows at the same distance from a query, so the neighbours are unique.
+    const points = Float64Array.from({ length: n * d }, () => random());
+    const tree = buildKdTree(points, d);
+    for (let q = 0; q < n; q += 97) {
+      const expected = bruteForce(points, d, q).slice(0, 20);
+      const exact = searchOf(tree, 20, q);
+      expect(exact.rows).toEqual(expected.map((entry) => entry.row));
+      expect(exact.squared).toEqual(expected.map((entry) => entry.squared));
+      // Every leaf holds a row, so a cap of n leaves never stops the search.
+      expect(searchOf(tree, 20, q, n)).toEqual(exact);
+    }
+  });
+
+  it('with a small leaf cap returns true distances of real rows, nearest first, never the query', () => {
+    const random = lcg(29);
+    const n = 3000;
+    const d = 6;
+    const points = Float64Array.from({ length: n * d }, () => random());
+    const tree = buildKdTree(points, d);
+    const q = 1234;
+    const all = bruteForce(points, d, q);
+    const capped = searchOf(tree, 10, q, 2);
+    expect(capped.rows).toHaveLength(10);
+    expect(capped.rows).not.toContain(q);
+    expect(capped.squared).toEqual([...capped.squared].sort((a, b) => a - b));
+    capped.rows.forEach((row, c) => {
+      expect(capped.squared[c]).toBe(all.find((entry) => entry.row === row)!.squared);
+    });
+    // The nearest found is no nearer than the true nearest.
+    expect(capped.squared[0]).toBeGreaterThanOrEqual(all[0]!.squared);
+  });
+
+  it('searches trees of one point and of identical points', () => {
+    expect(searchOf(buildKdTree(Float64Array.of(1, 2), 2), 3, 0)).toEqual({ rows: [], squared: [] });
+    const same = buildKdTree(new Float64Array(40 * 3).fill(0.5), 3);
+    const found = searchOf(same, 25, 7);
+    expect(found.rows).toHaveLength(25);
+    expect(found.rows).not.toContain(7);
+    expect(found.squared.every((value) => value === 0)).toBe(true);
   });
 });
 
@@ -62,7 +119,7 @@ describe('similar films', () => {
         releaseDate: `${1990 + Math.floor(random() * 35)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-10`,
       }),
     );
-    const rows = await findSimilarFilms(films, new Map());
+    const rows = similarFilmRows(await findSimilarFilms(films, new Map()));
     expect(rows).toHaveLength(120 * SIMILAR_FILMS);
     for (const id of [1, 60, 120]) {
       const own = rows.filter((r) => r.tmdb_id === id);
@@ -88,7 +145,7 @@ describe('similar films', () => {
       [9, [7]],
       [12, [7, 8]],
     ]);
-    const rows = await findSimilarFilms(films, keywords);
+    const rows = similarFilmRows(await findSimilarFilms(films, keywords));
     const ofFirst = rows.filter((r) => r.tmdb_id === 1);
     expect(ofFirst.slice(0, 4).map((r) => [r.similar_tmdb_id, r.shared_genres, r.shared_keywords])).toEqual([
       [5, 2, 0],

@@ -1,6 +1,6 @@
 import { createRandom, type Random } from '../random.js';
 import { type FeatureIndex, indexFeatures } from './feature-index.js';
-import { fillSlot, type Histograms, releaseSlot, subtractSlot, takeSlot } from './histogram.js';
+import { fillSlot, freeAllSlots, type Histograms, releaseSlot, subtractSlot, takeSlot } from './histogram.js';
 import { binaryStats, binaryStatsOf, classificationStats, regressionStats } from './node-stats.js';
 import { markSides, partition } from './partition.js';
 import {
@@ -24,12 +24,28 @@ import {
  * the classifier, and the unit of work sent to worker threads.
  */
 export function growTrees(task: GrowTask, featureIndex?: FeatureIndex): TreeSet {
-  const { rows: n, cols: p, seeds, classes } = task;
+  return createTreeGrower(task, featureIndex)(task.seeds);
+}
+
+/**
+ * Grows batches of trees on the task's samples, again and again, on one workspace: boosting grows
+ * hundreds of regression trees on the same samples, each to new values written into `task.target`
+ * between calls (a classifier's labels are read once, here). The returned function takes the batch's seeds, one tree per seed.
+ */
+export function createTreeGrower(
+  task: GrowTask,
+  featureIndex?: FeatureIndex,
+): (seeds: Uint32Array) => TreeSet {
+  const { rows: n, cols: p, classes } = task;
   const outputs = classes === 0 ? 1 : classes;
   if (n < 1) throw new RangeError('cannot grow a tree on no samples');
   const index = featureIndex ?? indexFeatures(n, p, task.data);
   const ws = createWorkspace(task, index);
+  return (seeds) => growBatch(task, ws, seeds, outputs);
+}
 
+function growBatch(task: GrowTask, ws: Workspace, seeds: Uint32Array, outputs: number): TreeSet {
+  const p = task.cols;
   const nodeOffsets = new Int32Array(seeds.length + 1);
   const leafOffsets = new Int32Array(seeds.length + 1);
   const importances = new Float64Array(seeds.length * p);
@@ -92,7 +108,8 @@ function drawSamples(task: GrowTask, ws: Workspace, random: Random): number {
   const { weight, weightedTarget, target, order, index, listOf } = ws;
   weight.fill(0);
   if (task.bootstrap) {
-    for (let i = 0; i < n; i++) weight[random.nextInt(n)] += 1;
+    const draws = Math.min(n, task.maxSamples);
+    for (let i = 0; i < draws; i++) weight[random.nextInt(n)] += 1;
   } else {
     weight.fill(1);
   }
@@ -276,6 +293,7 @@ function growOne(task: GrowTask, ws: Workspace, random: Random): { nodes: number
   const best: BestSplit = { feature: -1, position: -1, proxy: 0, low: 0, high: 0, leftWeight: 0, leftSum: 0 };
   const children: ChildSlots = { left: -1, right: -1 };
   let rootSlot = -1;
+  if (h) freeAllSlots(h);
   if (h && m >= large && canSplit(task, m, 0)) {
     rootSlot = takeSlot(h);
     fillSlot(ws, h, rootSlot, 0, m);

@@ -12,10 +12,11 @@ export interface Histograms {
   readonly sum: Float64Array;
   readonly count: Int32Array;
   /**
-   * Whether `count` is kept for every feature. Only a minimum leaf size above 1 needs sample counts:
-   * otherwise a bin is empty exactly when its weight (a whole number of bootstrap draws) is 0.
+   * How a split search checks the minimum leaf size: 'none' when it is 1 (every occupied bin holds a
+   * sample); 'weights' when every sample weighs 1 (no bootstrap), so a bin's weight is its sample
+   * count; otherwise 'counts', kept beside the weights in `count`.
    */
-  readonly counted: boolean;
+  readonly leafSizes: LeafSizes;
   /** Bins of all histogram features, laid end to end: feature f starts at offset[f]. */
   readonly offset: Int32Array;
   readonly width: number;
@@ -28,29 +29,37 @@ export interface Histograms {
   readonly laneCount: Int32Array;
 }
 
-export function createHistograms(index: FeatureIndex, slots: number, counted: boolean): Histograms {
+export type LeafSizes = 'none' | 'weights' | 'counts';
+
+export function createHistograms(index: FeatureIndex, slots: number, leafSizes: LeafSizes): Histograms {
   const offset = new Int32Array(index.distinct.length);
   let width = 0;
   index.distinct.forEach((values, f) => {
     offset[f] = width;
     width += values.length;
   });
-  const free = new Int32Array(slots);
-  for (let s = 0; s < slots; s++) free[s] = slots - 1 - s;
-  return {
+  const h: Histograms = {
     weight: new Float64Array(slots * width),
     sum: new Float64Array(slots * width),
     count: new Int32Array(slots * width),
-    counted,
+    leafSizes,
     offset,
     width,
-    free,
-    available: slots,
+    free: new Int32Array(slots),
+    available: 0,
     flags: Int32Array.from(index.distinct.flatMap((values, f) => (values.length === 2 ? [f] : []))),
     laneWeight: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneSum: new Float64Array(4 * MAX_HISTOGRAM_VALUES),
     laneCount: new Int32Array(4 * MAX_HISTOGRAM_VALUES),
   };
+  freeAllSlots(h);
+  return h;
+}
+
+/** Frees every slot, as a tree starts: a workspace grows many trees. */
+export function freeAllSlots(h: Histograms): void {
+  h.available = h.free.length;
+  for (let s = 0; s < h.free.length; s++) h.free[s] = h.free.length - 1 - s;
 }
 
 export function takeSlot(h: Histograms): number {
@@ -119,7 +128,7 @@ export function fillSlot(ws: Workspace, h: Histograms, slot: number, start: numb
     laneWeight.fill(0, 0, 4 * bins);
     laneSum.fill(0, 0, 4 * bins);
     laneCount.fill(0, 0, 4 * bins);
-    if (h.counted) {
+    if (h.leafSizes === 'counts') {
       for (let k = start; k < end; k++) laneCount[4 * codes[column + order[k]] + (k & 3)]++;
     }
     for (let k = start; k < end; k++) {
@@ -164,5 +173,5 @@ export function subtractSlot(h: Histograms, from: number, part: number): void {
     h.weight[a + k] -= h.weight[b + k];
     h.sum[a + k] -= h.sum[b + k];
   }
-  if (h.counted) for (let k = 0; k < h.width; k++) h.count[a + k] -= h.count[b + k];
+  if (h.leafSizes === 'counts') for (let k = 0; k < h.width; k++) h.count[a + k] -= h.count[b + k];
 }

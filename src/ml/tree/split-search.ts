@@ -363,14 +363,15 @@ export function searchSlot(
   let nl = 0;
   let previous = -1;
   let occupied = 0;
-  const counted = h.counted;
+  const checked = h.leafSizes !== 'none';
+  const sizes = h.leafSizes === 'counts' ? count : weight;
   for (let bin = 0; bin < values.length; bin++) {
     if (weight[at + bin] === 0) continue;
     occupied++;
     if (
       previous >= 0 &&
       values[bin] > values[previous] + FEATURE_THRESHOLD &&
-      (!counted || (nl >= minLeaf && total - nl >= minLeaf))
+      (!checked || (nl >= minLeaf && total - nl >= minLeaf))
     ) {
       const proxy = proxyOf(classes, wl, sl, stats.weight - wl, stats.sum - sl);
       if (proxy > bestProxy) {
@@ -383,7 +384,7 @@ export function searchSlot(
     }
     wl += weight[at + bin];
     sl += sum[at + bin];
-    if (counted) nl += count[at + bin];
+    if (checked) nl += sizes[at + bin];
     previous = bin;
   }
   if (occupied <= 1) return false;

@@ -18,6 +18,8 @@ export interface GrowSettings {
   readonly minSamplesLeaf: number;
   readonly minSamplesSplit: number;
   readonly bootstrap: boolean;
+  /** Bootstrap draws per tree: the sample count, or fewer (scikit-learn's max_samples); Infinity for all. */
+  readonly maxSamples: number;
 }
 
 export interface GrowTask extends GrowSettings {

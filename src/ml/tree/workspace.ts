@@ -1,5 +1,5 @@
 import { type FeatureIndex, MAX_HISTOGRAM_VALUES } from './feature-index.js';
-import { createHistograms, type Histograms } from './histogram.js';
+import { createHistograms, type Histograms, type LeafSizes } from './histogram.js';
 import type { GrowTask } from './types.js';
 
 /** Scratch space reused by every node and every tree of a batch: the split search never allocates. */
@@ -72,6 +72,11 @@ export function nodeCapacity(maxDepth: number, samples: number): number {
 /** Fields of a stacked node: start, end, depth, parent id, histogram slot. */
 export const STACK_FIELDS = 5;
 
+function leafSizes(task: GrowTask): LeafSizes {
+  if (task.minSamplesLeaf <= 1) return 'none';
+  return task.bootstrap ? 'counts' : 'weights';
+}
+
 /** Allocates every buffer a batch of trees needs, sized for the task's samples and depth limit. */
 export function createWorkspace(task: GrowTask, index: FeatureIndex): Workspace {
   const { rows: n, cols: p, target, classes } = task;
@@ -119,6 +124,6 @@ export function createWorkspace(task: GrowTask, index: FeatureIndex): Workspace 
     nodeChild: new Int32Array(capacity),
     leafValues: new Float64Array(capacity * outputs),
     importance: new Float64Array(p),
-    histograms: withHistograms ? createHistograms(index, slots, task.minSamplesLeaf > 1) : undefined,
+    histograms: withHistograms ? createHistograms(index, slots, leafSizes(task)) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import {
+  type BoostingFitter,
+  type BoostingJob,
   type BoostingOptions,
-  fitGradientBoostingRegressor,
   predictGradientBoosting,
 } from '../../ml/boosting.js';
 import {
@@ -9,11 +10,13 @@ import {
   intervalCoverage,
   log1pConformalInterval,
 } from '../../ml/conformal.js';
+import { boostOnCallingThread } from '../../ml/forest-pool.js';
 import { type Matrix, selectRows, selectValues } from '../../ml/matrix.js';
 import { type MeanStd, meanAbsoluteError, meanStd, r2Score } from '../../ml/metrics.js';
 import { createRandom, permutation, type Random } from '../../ml/random.js';
 import type { TrainTestIndices } from '../../ml/split.js';
 import { type BoostedArtifactFields, boostedArtifact } from '../boosted-artifact.js';
+import { yieldToEventLoop } from '../event-loop.js';
 import type { ModelArtifact } from '../types.js';
 
 /** The gradient-boosted models a run trains beside the baseline models, by their stable names. */
@@ -167,38 +170,54 @@ export interface BoostedInput {
  * k-fold cross-validation of one boosted model: each film is predicted by the fold model that did
  * not see it; per-fold MAE and R² give mean ± std; split-conformal intervals are calibrated, for
  * each fold, on the other folds' residuals, which measures their coverage honestly. The stored
- * model is then fitted on every film, its half-width calibrated on all out-of-fold residuals.
+ * model is fitted on every film, its half-width calibrated on all out-of-fold residuals. The six
+ * fits are handed to `fitter` at once (a worker pool fits them side by side).
  */
-export function fitBoostedModel(input: BoostedInput): BoostedResult {
+export async function fitBoostedModel(
+  input: BoostedInput,
+  fitter: BoostingFitter = boostOnCallingThread,
+): Promise<BoostedResult> {
   const { spec, x, y, folds, seed, sampleCap } = input;
   const n = x.rows;
+  // Each fit's generator starts afresh, so a fold's model does not depend on the folds before it.
+  const jobOf = (rows: Int32Array): { job: BoostingJob; sampled: boolean } => {
+    const random = createRandom(seed);
+    const chosen = capRows(rows, sampleCap, random);
+    return {
+      job: {
+        features: selectRows(x, chosen),
+        target: selectValues(y, chosen),
+        options: spec.options,
+        randomState: random.state(),
+      },
+      sampled: chosen.length < rows.length,
+    };
+  };
+  const jobs = [
+    ...folds.map(({ train }) => jobOf(train)),
+    jobOf(Int32Array.from({ length: n }, (_, i) => i)),
+  ];
+  const models = jobs.map(({ job }) => fitter(job));
+  // Awaited in turn below; if an earlier fit fails first, a later failure is not news.
+  for (const model of models) model.catch(() => {});
+  const sampled = jobs.some((job) => job.sampled);
   const predicted = new Float64Array(n);
   const foldOf = new Int32Array(n);
   const maes: number[] = [];
   const r2s: number[] = [];
-  let sampled = false;
-  folds.forEach(({ train, test }, fold) => {
-    // Each fold's generator starts afresh, so a fold's model does not depend on the folds before it.
-    const random = createRandom(seed);
-    const rows = capRows(train, sampleCap, random);
-    sampled ||= rows.length < train.length;
-    const model = fitGradientBoostingRegressor(
-      selectRows(x, rows),
-      selectValues(y, rows),
-      spec.options,
-      random,
-    );
-    const estimate = predictGradientBoosting(model, selectRows(x, test)).map((value) =>
+  for (const [fold, { test }] of folds.entries()) {
+    const estimate = predictGradientBoosting(await models[fold], selectRows(x, test)).map((value) =>
       clampToRange(value, spec.range),
     );
-    test.forEach((row, k) => {
-      predicted[row] = estimate[k];
-      foldOf[row] = fold;
-    });
+    for (let k = 0; k < test.length; k++) {
+      predicted[test[k]] = estimate[k];
+      foldOf[test[k]] = fold;
+    }
     const actual = selectValues(y, test);
     maes.push(meanAbsoluteError(actual, estimate));
     r2s.push(r2Score(actual, estimate));
-  });
+    await yieldToEventLoop();
+  }
   const residuals = Float64Array.from(y, (actual, i) => residualOf(spec.scale, actual, predicted[i]));
   const intervals: Interval[] = new Array(n);
   folds.forEach((_, fold) => {
@@ -207,14 +226,7 @@ export function fitBoostedModel(input: BoostedInput): BoostedResult {
     for (let i = 0; i < n; i++)
       if (foldOf[i] === fold) intervals[i] = intervalOf(spec, predicted[i], halfWidth);
   });
-  const random = createRandom(seed);
-  const all = capRows(
-    Int32Array.from({ length: n }, (_, i) => i),
-    sampleCap,
-    random,
-  );
-  sampled ||= all.length < n;
-  const model = fitGradientBoostingRegressor(selectRows(x, all), selectValues(y, all), spec.options, random);
+  const model = await models[folds.length];
   return {
     name: spec.name,
     mae: meanStd(maes),

@@ -1,9 +1,10 @@
 import { modelToJson } from '../../ml/artifact.js';
-import { fitKMeans } from '../../ml/kmeans.js';
+import { kMeansOnCallingThread } from '../../ml/forest-pool.js';
+import type { KMeansFitter } from '../../ml/kmeans.js';
 import { fitPca, transformPca } from '../../ml/pca.js';
 import { fitStandardScaler, transformStandardScaler } from '../../ml/scaler.js';
 import { pipelineArtifact } from '../artifacts.js';
-import { seededRandom, type TrainingData } from '../data.js';
+import type { TrainingData } from '../data.js';
 import { HORROR_FEATURES } from '../features.js';
 import type {
   ClusterPoint,
@@ -30,15 +31,21 @@ export function clusterCount(n: number): number {
  * k-means on all films' scaled horror features, and a two-component PCA of the same features to
  * draw the clusters in a plane.
  */
-export function fitClustering(
+export async function fitClustering(
   films: readonly TrainingFilm[],
   data: TrainingData,
   settings: TrainingSettings,
-): ClusteringResult {
+  fitter: KMeansFitter = kMeansOnCallingThread,
+): Promise<ClusteringResult> {
   const scaler = fitStandardScaler(data.horror);
   const scaled = transformStandardScaler(scaler, data.horror);
   const k = clusterCount(data.n);
-  const clustering = fitKMeans(scaled, { k, nInit: settings.kMeansInits }, seededRandom(settings));
+  // Every k-means start draws from a fresh generator on the run's seed (see seededRandom).
+  const clustering = await fitter({
+    features: scaled,
+    options: { k, nInit: settings.kMeansInits },
+    seed: settings.seed,
+  });
   const pca = fitPca(scaled, 2);
   const projected = transformPca(pca, scaled);
   const { labels } = clustering;

@@ -88,16 +88,19 @@ export async function fitForestRegression(
     selectValues(data.popularity, parts.train),
     forest.options,
   );
+  // Every film is predicted once; the test part's predictions are among them (scaling a row does
+  // not depend on the rows beside it).
+  const predictions = predictRandomForest(regressor, transformStandardScaler(scaled.scaler, data.horror));
   const scores = regressionScores(
     selectValues(data.popularity, parts.test),
-    predictRandomForest(regressor, scaled.test),
+    selectValues(predictions, parts.test),
   );
   const inTest = new Uint8Array(data.n);
   for (const i of parts.test) inTest[i] = 1;
   return {
     scores,
     ranked: rankFeatures(regressor.featureImportances),
-    predictions: predictRandomForest(regressor, transformStandardScaler(scaled.scaler, data.horror)),
+    predictions,
     inTest,
     artifact: pipelineArtifact({
       name: 'rf_regression',

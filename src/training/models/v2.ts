@@ -1,3 +1,4 @@
+import type { BoostingFitter } from '../../ml/boosting.js';
 import { column, type Matrix } from '../../ml/matrix.js';
 import { kFold } from '../../ml/split.js';
 import { columnStatistics } from '../boosted-artifact.js';
@@ -24,11 +25,12 @@ export interface BoostedModelsResult {
  * included), pre_release_popularity and pre_release_rating on what is known before release. All
  * are cross-validated on the same shuffled folds as the baseline regressions.
  */
-export function fitBoostedModels(
+export async function fitBoostedModels(
   films: readonly TrainingFilm[],
   data: TrainingData,
   settings: TrainingSettings,
-): BoostedModelsResult {
+  fitter: BoostingFitter,
+): Promise<BoostedModelsResult> {
   const { vocabulary, notes } = fitPreReleaseVocabulary(films);
   const folds = kFold(data.n, settings.folds, seededRandom(settings));
   const preRelease = preReleaseMatrix(films, vocabulary);
@@ -48,19 +50,24 @@ export function fitBoostedModels(
   });
   const analysis = inputs(data.horror, 'horror', HORROR_FEATURES);
   const beforeRelease = inputs(preRelease, 'pre_release', preReleaseFeatureNames(vocabulary));
+  // Side by side: with a worker pool, every model's fits queue at once.
+  const [popularity, rating, preReleasePopularity, preReleaseRating] = await Promise.all([
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }, fitter),
+    fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }, fitter),
+    fitBoostedModel(
+      { ...beforeRelease, spec: BOOSTED_SPECS.pre_release_popularity, y: data.popularity },
+      fitter,
+    ),
+    fitBoostedModel(
+      { ...beforeRelease, spec: BOOSTED_SPECS.pre_release_rating, y: data.voteAverage },
+      fitter,
+    ),
+  ]);
   const models = {
-    popularity_v2: fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.popularity_v2, y: data.popularity }),
-    rating_v2: fitBoostedModel({ ...analysis, spec: BOOSTED_SPECS.rating_v2, y: data.voteAverage }),
-    pre_release_popularity: fitBoostedModel({
-      ...beforeRelease,
-      spec: BOOSTED_SPECS.pre_release_popularity,
-      y: data.popularity,
-    }),
-    pre_release_rating: fitBoostedModel({
-      ...beforeRelease,
-      spec: BOOSTED_SPECS.pre_release_rating,
-      y: data.voteAverage,
-    }),
+    popularity_v2: popularity,
+    rating_v2: rating,
+    pre_release_popularity: preReleasePopularity,
+    pre_release_rating: preReleaseRating,
   };
   if (Object.values(models).some((model) => model.sampled)) {
     notes.push(

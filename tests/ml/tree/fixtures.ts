@@ -29,6 +29,7 @@ export function regressionTask(n: number, seed: number, minSamplesLeaf = 1): Gro
     minSamplesLeaf,
     minSamplesSplit: 2,
     bootstrap: false,
+    maxSamples: Number.POSITIVE_INFINITY,
   };
 }
 

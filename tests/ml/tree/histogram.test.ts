@@ -5,7 +5,8 @@ import { regressionTask, rootWorkspace } from './fixtures.js';
 
 describe('tree histograms', () => {
   it("a child's histogram by sibling subtraction equals the one filled from its samples", () => {
-    const task = regressionTask(120, 4, 2);
+    // A bootstrap task with a minimum leaf size above 1 keeps sample counts beside the weights.
+    const task = { ...regressionTask(120, 4, 2), bootstrap: true };
     const ws = rootWorkspace(task);
     const h = ws.histograms;
     if (!h) throw new Error('a regression task searching every feature has whole-node histograms');
@@ -28,5 +29,18 @@ describe('tree histograms', () => {
     // Every histogram feature counts each of the right child's samples once.
     const features = ws.index.distinct.filter((values) => values.length > 0).length;
     expect(bins(h.count, right).reduce((a, b) => a + b, 0)).toBe(features * (task.rows - split));
+  });
+
+  it('without bootstrap, weighs each sample 1 and checks leaf sizes on the weights', () => {
+    const ws = rootWorkspace(regressionTask(120, 4, 2));
+    const h = ws.histograms;
+    if (!h) throw new Error('a regression task searching every feature has whole-node histograms');
+    expect(h.leafSizes).toBe('weights');
+    const slot = takeSlot(h);
+    fillSlot(ws, h, slot, 0, 120);
+    const features = ws.index.distinct.filter((values) => values.length > 0).length;
+    const weights = Array.from(h.weight).slice(slot * h.width, (slot + 1) * h.width);
+    expect(weights.reduce((a, b) => a + b, 0)).toBe(features * 120);
+    expect(weights.every(Number.isInteger)).toBe(true);
   });
 });
