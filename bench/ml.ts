@@ -713,7 +713,7 @@ async function main(): Promise<void> {
           '',
           `Target at 100,000 films: the whole run within 15 s and 1 GB peak memory. ${scaleVerdict(scaling)}`,
           '',
-          "What keeps it in bounds: the forest pool's workers also take the 24 boosted fits, k-means and the similar films' neighbour search, so every core stays busy while the training thread predicts, ranks and scores; each forest tree draws at most 15,000 films (`forestSampleCap`) and each boosted fit sees at most 5,000 (`boostedSampleCap`); the similar films come from an exact k-d tree search pruned by bounding boxes. At 100,000 films the total CPU time is about twice the target, so the wall time depends on both cores being free: repeated runs of the same code on this shared machine differ by about a second either way.",
+          "What keeps it in bounds: the forest pool's workers also take the 24 boosted fits, k-means and the similar films' neighbour search, so every core stays busy while the training thread predicts, ranks and scores; each forest tree draws at most 10,000 films (`forestSampleCap`) and each boosted fit sees at most 5,000 (`boostedSampleCap`); the similar films come from an exact k-d tree search pruned by bounding boxes. At 100,000 films the total CPU time is about twice the target, so the wall time depends on both cores being free: repeated runs of the same code on this shared machine differ by about a second either way.",
         ]
       : []),
   ].join('\n');

@@ -59,7 +59,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   minFilms: 20,
   linearFeatureSet: 'linear',
   boostedSampleCap: 5000,
-  forestSampleCap: 15_000,
+  forestSampleCap: 10_000,
 };
 
 /**
