@@ -235,13 +235,16 @@ export function createInsightsService(
       runId,
     );
     if (found.kind === 'database') return insights.searchFilms(filter, sort, paging, runId, found.total);
-    if (found.kind === 'ids') return insights.searchFilms({ ids: found.ids }, sort, paging, runId);
+    if (found.kind === 'ids') {
+      return insights.searchFilms({ ids: found.ids }, sort, paging, runId, found.ids.length);
+    }
     if (found.ids.length === 0) return { total: found.total, rows: [] };
     const page = await insights.searchFilms(
       { ids: found.ids },
       sort,
       { limit: found.ids.length, offset: 0 },
       runId,
+      found.total,
     );
     const rowOf = new Map(page.rows.map((row) => [row.tmdb_id, row]));
     // A film removed since the index was built is simply not shown.
