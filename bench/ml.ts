@@ -4,10 +4,13 @@
  *
  * Usage: npm run bench:ml [-- CATALOG.jsonl] [--reference FILE.json] [--beyond-reference FILE.json]
  *          [--repeats 5] [--sizes 1000,10000,100000] [--no-scale] [--beyond-only] [--docs]
+ *          [--python PYTHON]
  * Defaults: ../shared/data/tmdb-horror-1970-2009.jsonl, ../shared/reference/sklearn-1970-2009.json
  * and ../shared/reference/sklearn-beyond-1970-2009.json (or HORRORCAST_BENCH_DATA,
  * HORRORCAST_BENCH_REFERENCE, HORRORCAST_BENCH_BEYOND_REFERENCE). --beyond-only runs only the
- * 5-fold comparison of the forest with boosted trees. --docs rewrites the "Machine learning"
+ * 5-fold comparison of the forest with boosted trees. --python names an interpreter with
+ * scikit-learn (default python3; Debian's python3-sklearn lives in /usr/bin/python3) to time its
+ * HistGradientBoostingRegressor beside the boosted models. --docs rewrites the "Machine learning"
  * section of docs/BENCHMARKS.md. Each scaling size runs in a fresh process, so its peak memory
  * (maxRSS, worker threads included) is its own; `--child-scale N [--threads T] [--films FILE]` is
  * that process (without --films it generates the films itself, and their memory counts too).
@@ -54,6 +57,8 @@ interface Options {
   sizes: number[];
   scale: boolean;
   docs: boolean;
+  /** An interpreter with scikit-learn, to time its boosted trees beside ours. */
+  python: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -61,7 +66,7 @@ function parseOptions(argv: string[]): Options {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
-  const flagged = new Set(['--reference', '--beyond-reference', '--repeats', '--sizes']);
+  const flagged = new Set(['--reference', '--beyond-reference', '--repeats', '--sizes', '--python']);
   const positional = argv.filter((arg, i) => !arg.startsWith('--') && !flagged.has(argv[i - 1] ?? ''));
   return {
     data: resolve(
@@ -82,6 +87,7 @@ function parseOptions(argv: string[]): Options {
     sizes: (value('--sizes') ?? '1000,10000,100000').split(',').map(Number),
     scale: !argv.includes('--no-scale'),
     docs: argv.includes('--docs'),
+    python: value('--python') ?? 'python3',
   };
 }
 
@@ -270,8 +276,63 @@ function conformalCheck(actual: Float64Array, run: CrossValidated, spec: Boosted
   };
 }
 
+/** Row-major arrays of a column-major matrix, as numpy reads them. */
+function rowsOf(matrix: Matrix): number[][] {
+  return Array.from({ length: matrix.rows }, (_, i) =>
+    Array.from({ length: matrix.cols }, (_, j) => matrix.data[j * matrix.rows + i]!),
+  );
+}
+
+/** What bench/sklearn-hgb.py prints: seconds per fold by boosted model name, and its version. */
+type SklearnSeconds = { version: string } & Record<BoostedSpec['name'], number>;
+
+/**
+ * scikit-learn's HistGradientBoostingRegressor timed on the same matrices and folds on one core
+ * (bench/sklearn-hgb.py), or why it could not be: seconds per fold by boosted model name.
+ */
+function sklearnBoostedSeconds(
+  python: string,
+  analysis: Matrix,
+  preRelease: Matrix,
+  popularity: Float64Array,
+  rating: Float64Array,
+): SklearnSeconds | string {
+  const dir = mkdtempSync(join(tmpdir(), 'horrorcast-sklearn-'));
+  try {
+    const input = join(dir, 'input.json');
+    const folds = kFold(analysis.rows, 5, createNumpyRandom(42)).map(({ train, test }) => ({
+      train: Array.from(train),
+      test: Array.from(test),
+    }));
+    writeFileSync(
+      input,
+      JSON.stringify({
+        folds,
+        analysis: rowsOf(analysis),
+        pre_release: rowsOf(preRelease),
+        popularity: Array.from(popularity),
+        rating: Array.from(rating),
+      }),
+    );
+    const script = new URL('./sklearn-hgb.py', import.meta.url).pathname;
+    const output = execFileSync(python, [script, input], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(output) as SklearnSeconds;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? error);
+    return /No module named/.test(stderr)
+      ? `${python} has no scikit-learn (Debian: apt-get install python3-sklearn, then --python /usr/bin/python3)`
+      : `scikit-learn could not be timed: ${stderr.trim().split('\n').at(-1)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The forest of the training pipeline beside the boosted models a run trains, as a markdown report section. */
-function beyondSection(films: TrainingFilm[], referencePath: string): string {
+function beyondSection(films: TrainingFilm[], referencePath: string, python: string): string {
   const reference = JSON.parse(readFileSync(referencePath, 'utf8')) as BeyondReference;
   const x = featureMatrix(films, horrorFeatureRow);
   const { vocabulary } = fitPreReleaseVocabulary(films);
@@ -343,19 +404,31 @@ function beyondSection(films: TrainingFilm[], referencePath: string): string {
     run.spec
       ? conformalCheck(run.spec.target === 'popularity' ? popularity : voteAverage, run.ours, run.spec)
       : undefined;
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+  const sklearnSeconds = sklearnBoostedSeconds(python, x, preRelease, popularity, voteAverage);
+  const theirSeconds = (run: (typeof runs)[number]) =>
+    run.spec && typeof sklearnSeconds !== 'string' ? fmt(sklearnSeconds[run.spec.name], 2) : '';
   const rows = runs.map((run) => {
     const sk = reference.cv5[run.theirs];
     const note = run.note ?? '';
     const interval = coverageOf(run);
     const coverage = interval ? `${fmt(interval.coverage)} (width ${fmt(interval.medianWidth, 2)})` : '';
-    return `| ${run.name} | ${fmt(run.ours.mae)} | ${fmt(run.ours.r2)} | ${fmt(sk.mae)}${note} | ${fmt(sk.r2)}${note} | ${coverage} | ${fmt(run.ours.fitSeconds, 2)} |`;
+    return `| ${run.name} | ${fmt(run.ours.mae)} | ${fmt(run.ours.r2)} | ${fmt(sk.mae)}${note} | ${fmt(sk.r2)}${note} | ${coverage} | ${fmt(run.ours.fitSeconds, 2)} | ${theirSeconds(run)} |`;
   });
+  const boostedRuns = runs.filter((run) => run.spec !== undefined);
+  const speedLine =
+    typeof sklearnSeconds === 'string'
+      ? `Boosted fit speed beside scikit-learn's HistGradientBoostingRegressor: not measured (${sklearnSeconds}).`
+      : `Boosted fit and prediction per fold on one core (CPU s), Horrorcast against scikit-learn ${sklearnSeconds.version}'s HistGradientBoostingRegressor (its defaults, OMP_NUM_THREADS=1, the same matrices and folds, \`bench/sklearn-hgb.py\`): ${boostedRuns
+          .map((run) => `${run.spec!.name} ${fmt(run.ours.fitSeconds, 2)} against ${theirSeconds(run)}`)
+          .join(
+            '; ',
+          )}: ${verdict(boostedRuns.every((run) => run.ours.fitSeconds < sklearnSeconds[run.spec!.name]))}.`;
   const [seedForest, popularityV2, , , medianBaseline, preReleasePopularity, preReleaseRating] = runs.map(
     (run) => run.ours,
   );
   const v2Ratio = popularityV2.mae / seedForest.mae;
   const preRatio = preReleasePopularity.mae / medianBaseline.mae;
-  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
   const coverages = runs.flatMap((run) => {
     const interval = coverageOf(run);
     return interval ? [interval.coverage] : [];
@@ -363,10 +436,11 @@ function beyondSection(films: TrainingFilm[], referencePath: string): string {
   return [
     `### Boosted models beside the baseline forest (5-fold CV, out-of-fold predictions of ${films.length} films; scikit-learn n = ${reference.n})`,
     '',
-    '| model | MAE | R² | scikit-learn MAE | scikit-learn R² | 80% interval coverage (median width) | fit s per fold (1 core, CPU) |',
-    '|---|---|---|---|---|---|---|',
+    '| model | MAE | R² | scikit-learn MAE | scikit-learn R² | 80% interval coverage (median width) | fit s per fold (1 core, CPU) | scikit-learn fit s per fold (1 core, CPU) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    speedLine,
     `popularity_v2 MAE is ${fmt(v2Ratio, 3)}× the baseline forest's (target ≤ 0.82×) with R² ${fmt(popularityV2.r2)} (target ≥ 0.40): ${verdict(v2Ratio <= 0.82 && popularityV2.r2 >= 0.4)}.`,
     `pre_release_popularity MAE is ${fmt(preRatio, 3)}× the median-only baseline's (target ≤ 0.82×) with R² ${fmt(preReleasePopularity.r2)} (target ≥ 0.17): ${verdict(preRatio <= 0.82 && preReleasePopularity.r2 >= 0.17)}; pre_release_rating R² ${fmt(preReleaseRating.r2)} (target ≥ 0.30): ${verdict(preReleaseRating.r2 >= 0.3)}.`,
     `80% split-conformal intervals, each fold calibrated on the other folds' residuals (log1p scale for popularity): coverage ${coverages.map((c) => fmt(c)).join(', ')} (target 0.77–0.83): ${verdict(coverages.every((c) => c >= 0.77 && c <= 0.83))}.`,
@@ -463,7 +537,7 @@ async function main(): Promise<void> {
   }
   const options = parseOptions(argv);
   if (options.beyondOnly) {
-    console.log(beyondSection(loadCatalogue(options.data), options.beyondReference));
+    console.log(beyondSection(loadCatalogue(options.data), options.beyondReference, options.python));
     return;
   }
   const reference = JSON.parse(readFileSync(options.reference, 'utf8')) as Reference;
@@ -646,7 +720,7 @@ async function main(): Promise<void> {
       ...rows.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n');
   const report = [
-    `Command: \`npm run bench:ml\` (${new Date().toISOString().slice(0, 10)}; ${films.length} films of \`tmdb-horror-1970-2009.jsonl\` with vote_count ≥ 10; Node ${process.version}; ${threads} cores, shared with other work, so timings vary by ±30% between runs). Splits and folds come from a numpy-compatible generator, so they are the very ones scikit-learn draws with random_state=42; only the forests' own randomness differs. The linear rows use the horror features, as scikit-learn's run did.`,
+    `Command: \`npm run bench:ml -- --docs${options.python === 'python3' ? '' : ` --python ${options.python}`}\` (${new Date().toISOString().slice(0, 10)}; ${films.length} films of \`tmdb-horror-1970-2009.jsonl\` with vote_count ≥ 10; Node ${process.version}; ${threads} cores, shared with other work, so timings vary by ±30% between runs). Splits and folds come from a numpy-compatible generator, so they are the very ones scikit-learn draws with random_state=42; only the forests' own randomness differs. The linear rows use the horror features, as scikit-learn's run did.`,
     '',
     '### Quality beside scikit-learn 1.9 (its scores on the same films, read from --reference)',
     '',
@@ -654,7 +728,7 @@ async function main(): Promise<void> {
     '',
     `Top features: ${ours.rf_regression.top_features.join(', ')} (scikit-learn: ${reference.rf_regression.top_features.join(', ')}). Cluster sizes: ${ours.clustering.sizes.join('/')} (scikit-learn: ${reference.clustering.sizes.join('/')}).`,
     '',
-    beyondSection(films, options.beyondReference),
+    beyondSection(films, options.beyondReference, options.python),
     '',
     `### Seconds per model (one core: first run in a fresh process, then median of ${options.repeats - 1} more; CPU: median CPU seconds of ${options.repeats} more one-core runs; workers: ${threads} threads, wall clock, median of ${options.repeats})`,
     '',
