@@ -3,7 +3,7 @@
  * predictions and neighbours, on SQLite and MariaDB. Each request goes through the whole
  * application (routing, validation, serialisation) one at a time, so the figures are server time.
  * Usage: npm run bench:explorer [-- --films 100000 --snapshots 30 --requests 200 --dialects sqlite,mysql]
- *   --keep: leave the seeded databases in place and reuse them on the next run (seeding 100,000
+ *   --keep: leave the filled databases in place and reuse them on the next run (seeding 100,000
  *   films takes minutes); they live in the temporary directory and the bench schema.
  *   --similar: also time the training step that finds every film's ten nearest films.
  * Target: GET /api/movies?q=… and the film page's call answer at p99 < 50 ms.
