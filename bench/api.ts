@@ -16,6 +16,7 @@ import { type RunningServer, startServer } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/config/logger.js';
 import type { InProcessJobRunner } from '../src/jobs/in-process.js';
+import { createRandom } from '../src/ml/random.js';
 import {
   createStores,
   type MovieInput,
@@ -38,17 +39,8 @@ const snapshotsPerFilm = option('snapshots', 30);
 const seconds = option('seconds', 10);
 const connections = option('connections', 10);
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same catalogue. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every run measures the same catalogue. */
+const generator = (seed: number) => createRandom(seed).next;
 
 function catalogue(count: number): MovieInput[] {
   const random = generator(42);

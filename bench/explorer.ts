@@ -16,6 +16,7 @@ import { buildApp } from '../src/api/app.js';
 import { MAX_INDEXED_MATCHES } from '../src/api/services/search-index.js';
 import { createLogger } from '../src/config/logger.js';
 import type { JobRunner } from '../src/jobs/types.js';
+import { createRandom } from '../src/ml/random.js';
 import {
   createStores,
   type DatabaseHandle,
@@ -41,17 +42,8 @@ const keep = process.argv.includes('--keep');
 const timeSimilar = process.argv.includes('--similar');
 const mysqlUrl = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/horrorcast_bench_explorer';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same catalogue. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every run measures the same catalogue. */
+const generator = (seed: number) => createRandom(seed).next;
 
 const ADJECTIVES = ['Hollow', 'Crimson', 'Silent', 'Burning', 'Drowned', 'Forgotten', 'Last', 'Black'];
 const NOUNS = ['Night', 'House', 'Woods', 'Chapel', 'Tide', 'Orchard', 'Mirror', 'Harvest'];
